@@ -1,0 +1,21 @@
+using LlmFallback;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds the LLM providers' health check.</summary>
+public static class LlmFallbackHealthChecksBuilderExtensions
+{
+    /// <summary>Adds a health check reporting every registered provider's breaker state.</summary>
+    /// <param name="builder">The health checks builder.</param>
+    /// <param name="name">The check's name.</param>
+    /// <param name="failureStatus">The status when no provider is available; <see langword="null"/> for <see cref="HealthStatus.Unhealthy"/>.</param>
+    /// <param name="tags">Tags for filtering checks.</param>
+    /// <returns>The builder.</returns>
+    public static IHealthChecksBuilder AddLlmProviders(this IHealthChecksBuilder builder, string name = "llm-providers", HealthStatus? failureStatus = null, IEnumerable<string>? tags = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        return builder.Add(new HealthCheckRegistration(name, sp => new LlmProvidersHealthCheck(sp.GetRequiredService<LlmProviderRegistry>()), failureStatus, tags));
+    }
+}

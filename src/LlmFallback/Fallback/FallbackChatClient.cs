@@ -1,0 +1,225 @@
+using System.Diagnostics;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace LlmFallback;
+
+/// <summary>
+/// Sends each request down an ordered chain of providers: retries transient failures per provider policy, skips
+/// providers whose breaker is open or that are cooling down, fails over by failure class, times out silent and
+/// stalled streams, and rescues streams that fail after output was committed.
+/// </summary>
+/// <remarks>
+/// <para>
+/// This stage is the end of a pipeline: it calls the providers of its chain, not an inner client, so it implements
+/// <see cref="IChatClient"/> directly rather than deriving from <see cref="DelegatingChatClient"/>. It is built on
+/// its own loop rather than on Microsoft.Extensions.AI's <c>FailoverChatClient</c> because that base forbids any
+/// fail-over once streaming output is exposed (which rules out rescue), owns the attempt loop in sealed methods
+/// (no per-provider retries, timeouts or holdback), and allocates per request where this stage does not.
+/// </para>
+/// <para>
+/// Providers are shared and are not disposed by this stage. Every response, and the final update of every
+/// stream, carries an <see cref="LlmCallInfo"/>.
+/// </para>
+/// </remarks>
+public sealed partial class FallbackChatClient : IChatClient
+{
+    private readonly TimeProvider _time;
+    private readonly LlmRetryBudget _retryBudget;
+    private readonly ILogger _logger;
+    private readonly AttemptTimerPool _timers;
+    private readonly IChatClient? _ownedClient;
+    private FallbackPlan _plan;
+
+    /// <summary>Initializes a new instance of the <see cref="FallbackChatClient"/> class.</summary>
+    /// <param name="providers">The providers to try, in order.</param>
+    /// <param name="options">What to do on each failure class; <see langword="null"/> for the defaults. <see cref="FallbackOptions.Chain"/> is ignored: <paramref name="providers"/> is the chain.</param>
+    /// <param name="retryBudget">The process-wide retry budget to draw from; <see langword="null"/> for one owned by this stage.</param>
+    /// <param name="timeProvider">The clock; <see langword="null"/> for the providers' clock. It must be the clock every provider uses.</param>
+    /// <param name="loggerFactory">Where attempts, fail-overs and rescues are logged; <see langword="null"/> for nowhere.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="providers"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The chain is empty, repeats a provider, mixes clocks, or an option is out of range; the message names it.</exception>
+    public FallbackChatClient(
+        IEnumerable<LlmProvider> providers,
+        FallbackOptions? options = null,
+        LlmRetryBudget? retryBudget = null,
+        TimeProvider? timeProvider = null,
+        ILoggerFactory? loggerFactory = null)
+        : this(providers, options, retryBudget, timeProvider, loggerFactory, ownedClient: null, configurationPath: "Fallback")
+    {
+    }
+
+    internal FallbackChatClient(
+        IEnumerable<LlmProvider> providers,
+        FallbackOptions? options,
+        LlmRetryBudget? retryBudget,
+        TimeProvider? timeProvider,
+        ILoggerFactory? loggerFactory,
+        IChatClient? ownedClient,
+        string configurationPath)
+    {
+        ArgumentNullException.ThrowIfNull(providers);
+        LlmProvider[] chain = [.. providers];
+        _time = timeProvider ?? (chain.Length > 0 && chain[0] is { } first ? first.TimeProvider : TimeProvider.System);
+        _plan = FallbackPlan.Create(chain, options ?? new FallbackOptions(), _time, configurationPath, nameof(providers));
+        _retryBudget = retryBudget ?? new LlmRetryBudget(timeProvider: _time);
+        _logger = (ILogger?)loggerFactory?.CreateLogger("LlmFallback.Fallback") ?? NullLogger.Instance;
+        _timers = new AttemptTimerPool(_time);
+        _ownedClient = ownedClient;
+    }
+
+    /// <summary>Gets the providers of the chain, in order.</summary>
+    public IReadOnlyList<LlmProvider> Providers => _plan.Providers;
+
+    /// <summary>Gets or sets the source of backoff jitter in [0, 1); replaced by tests for determinism.</summary>
+    internal Func<double> Jitter { get; set; } = Random.Shared.NextDouble;
+
+    /// <inheritdoc />
+    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var plan = _plan;
+        var start = _time.GetTimestamp();
+        _retryBudget.RecordRequest(start);
+        var first = plan.Providers[0];
+
+        // Fast path: the first provider is available and nobody is tracing. Completes without allocating when the
+        // provider answers synchronously; otherwise continues in RunAsync with the call already in flight.
+        if (cancellationToken.IsCancellationRequested
+            || LlmFallbackDiagnostics.ActivitySource.HasListeners()
+            || first.UnavailableUntil(start) != 0
+            || !first.Breaker.TryAcquire(start, out var probe))
+        {
+            return RunAsync(messages, options, plan, null, null, false, start, cancellationToken);
+        }
+
+        var timeout = plan.AttemptTimeouts[0];
+        var timer = timeout == Timeout.InfiniteTimeSpan ? null : _timers.Rent(timeout, AttemptDeadline.Attempt, cancellationToken);
+        var task = Invoke(first, messages, options, timer?.Token ?? cancellationToken);
+        if (!task.IsCompletedSuccessfully)
+        {
+            return RunAsync(messages, options, plan, task, timer, probe, start, cancellationToken);
+        }
+
+        var end = _time.GetTimestamp();
+        timer?.Release();
+        var response = task.Result;
+        first.Breaker.OnSuccess(end, probe);
+        response.ModelId ??= first.Model;
+        var duration = _time.GetElapsedTime(start, end);
+        response.SetLlmCallInfo(new LlmCallInfo(first.Name, response.ModelId, duration));
+        RecordAttemptMetrics(first, null, LlmAttemptDecision.Answered, duration);
+        RecordRequestMetrics(first, fallback: false, success: true);
+        return task;
+    }
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        return StreamAsync(messages, options, _plan, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        if (serviceKey is null && serviceType.IsInstanceOfType(this))
+        {
+            return this;
+        }
+
+        return _plan.Providers[0].Client.GetService(serviceType, serviceKey);
+    }
+
+    /// <summary>Releases pooled timers and any client this stage owns; shared providers are left to their owner.</summary>
+    public void Dispose() => _ownedClient?.Dispose();
+
+    /// <summary>Replaces the stage's settings (options reload); in-flight requests keep the settings they started with.</summary>
+    internal void Reconfigure(IReadOnlyList<LlmProvider> providers, FallbackOptions options, string configurationPath) =>
+        Volatile.Write(ref _plan, FallbackPlan.Create(providers, options, _time, configurationPath, nameof(options)));
+
+    private static Task<ChatResponse> Invoke(LlmProvider provider, IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken token)
+    {
+        try
+        {
+            return provider.Client.GetResponseAsync(messages, ForProvider(options, provider), token);
+        }
+#pragma warning disable CA1031 // A client that throws synchronously is treated like one that faults its task.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return Task.FromException<ChatResponse>(ex);
+        }
+    }
+
+    /// <summary>Each provider is asked for its own configured model; the caller's model id passes through only where none is configured.</summary>
+    private static ChatOptions? ForProvider(ChatOptions? options, LlmProvider provider)
+    {
+        if (options?.ModelId is { } requested && provider.Model is { } model && !string.Equals(requested, model, StringComparison.Ordinal))
+        {
+            var copy = options.Clone();
+            copy.ModelId = model;
+            return copy;
+        }
+
+        return options;
+    }
+
+    private static void RecordAttemptMetrics(LlmProvider provider, LlmFailure? failure, LlmAttemptDecision decision, TimeSpan duration)
+    {
+        if (LlmFallbackDiagnostics.Attempts.Enabled)
+        {
+            LlmFallbackDiagnostics.Attempts.Add(
+                1,
+                new(LlmFallbackDiagnostics.ProviderTag, provider.Name),
+                new(LlmFallbackDiagnostics.OutcomeTag, LlmFallbackDiagnostics.OutcomeName(failure)),
+                new(LlmFallbackDiagnostics.DecisionTag, LlmFallbackDiagnostics.DecisionName(decision)));
+        }
+
+        if (LlmFallbackDiagnostics.AttemptDuration.Enabled && decision != LlmAttemptDecision.Skipped)
+        {
+            LlmFallbackDiagnostics.AttemptDuration.Record(
+                duration.TotalSeconds,
+                new(LlmFallbackDiagnostics.ProviderTag, provider.Name),
+                new(LlmFallbackDiagnostics.OutcomeTag, LlmFallbackDiagnostics.OutcomeName(failure)));
+        }
+
+        if (decision is LlmAttemptDecision.FailedOver or LlmAttemptDecision.Skipped && LlmFallbackDiagnostics.Failovers.Enabled)
+        {
+            LlmFallbackDiagnostics.Failovers.Add(
+                1,
+                new(LlmFallbackDiagnostics.ProviderTag, provider.Name),
+                new(LlmFallbackDiagnostics.OutcomeTag, LlmFallbackDiagnostics.OutcomeName(failure)));
+        }
+    }
+
+    private static readonly object True = true;
+    private static readonly object False = false;
+
+    private static void RecordRequestMetrics(LlmProvider? answered, bool fallback, bool success)
+    {
+        if (LlmFallbackDiagnostics.Requests.Enabled)
+        {
+            LlmFallbackDiagnostics.Requests.Add(
+                1,
+                new(LlmFallbackDiagnostics.ProviderTag, answered?.Name ?? "none"),
+                new(LlmFallbackDiagnostics.OutcomeTag, success ? "success" : "failure"),
+                new(LlmFallbackDiagnostics.FallbackTag, fallback ? True : False));
+        }
+    }
+
+    private static Activity? StartActivity(string name, LlmProvider? provider, int attempt)
+    {
+        var activity = LlmFallbackDiagnostics.ActivitySource.StartActivity(name, ActivityKind.Internal);
+        if (activity is not null && provider is not null)
+        {
+            activity.SetTag(LlmFallbackDiagnostics.ProviderTag, provider.Name);
+            activity.SetTag(LlmFallbackDiagnostics.AttemptTag, attempt);
+            activity.SetTag(LlmFallbackDiagnostics.RequestModelTag, provider.Model);
+        }
+
+        return activity;
+    }
+}

@@ -1,0 +1,110 @@
+namespace LlmFallback;
+
+/// <summary>
+/// An immutable snapshot of a fallback stage's chain and settings, swapped as a whole when options reload, so a
+/// request reads one consistent set of values with a single field read.
+/// </summary>
+internal sealed class FallbackPlan
+{
+    private FallbackPlan(LlmProvider[] providers, FallbackOptions options)
+    {
+        Providers = providers;
+        MaxAttempts = options.MaxAttemptsPerRequest;
+        OnContentPolicy = options.OnContentPolicy;
+        OnBadRequest = options.OnBadRequest;
+        Streaming = options.Streaming.Clone();
+        IsContextFallback = new bool[providers.Length];
+        AttemptTimeouts = new TimeSpan[providers.Length];
+        FirstTokenTimeouts = new TimeSpan[providers.Length];
+        IdleTimeouts = new TimeSpan[providers.Length];
+        for (var i = 0; i < providers.Length; i++)
+        {
+            var p = providers[i];
+            AttemptTimeouts[i] = p.Policy.AttemptTimeout;
+            FirstTokenTimeouts[i] = p.Policy.FirstTokenTimeout ?? Streaming.FirstTokenTimeout;
+            IdleTimeouts[i] = p.Policy.IdleTimeout ?? Streaming.IdleTimeout;
+            foreach (var name in options.ContextWindowFallbacks)
+            {
+                IsContextFallback[i] |= string.Equals(name, p.Name, StringComparison.OrdinalIgnoreCase);
+            }
+        }
+
+        CommitImmediately = !Streaming.HoldbackUntilComplete && Streaming.HoldbackCharacters == 0 && Streaming.HoldbackDuration == TimeSpan.Zero;
+    }
+
+    public LlmProvider[] Providers { get; }
+
+    public int MaxAttempts { get; }
+
+    public LlmFailureAction OnContentPolicy { get; }
+
+    public LlmFailureAction OnBadRequest { get; }
+
+    public StreamingFallbackOptions Streaming { get; }
+
+    public bool CommitImmediately { get; }
+
+    public bool[] IsContextFallback { get; }
+
+    public TimeSpan[] AttemptTimeouts { get; }
+
+    public TimeSpan[] FirstTokenTimeouts { get; }
+
+    public TimeSpan[] IdleTimeouts { get; }
+
+    public static FallbackPlan Create(IReadOnlyList<LlmProvider> providers, FallbackOptions options, TimeProvider timeProvider, string prefix, string paramName)
+    {
+        var errors = new List<string>();
+        LlmOptionsValidation.ValidateFallback(options, prefix, errors);
+        if (providers.Count == 0)
+        {
+            errors.Add($"{prefix}:Chain must name at least one provider.");
+        }
+
+        var array = new LlmProvider[providers.Count];
+        for (var i = 0; i < array.Length; i++)
+        {
+            var p = providers[i];
+            if (p is null)
+            {
+                errors.Add($"{prefix}:Chain:{i} is null.");
+                continue;
+            }
+
+            if (p.TimeProvider != timeProvider)
+            {
+                errors.Add($"Provider '{p.Name}' uses a different TimeProvider than the fallback stage; every provider of a chain must share the stage's clock.");
+            }
+
+            for (var j = 0; j < i; j++)
+            {
+                if (array[j] is { } other && string.Equals(other.Name, p.Name, StringComparison.OrdinalIgnoreCase))
+                {
+                    errors.Add($"{prefix}:Chain:{i} repeats provider '{p.Name}'; a provider's retries are set by its Resilience:MaxRetries.");
+                }
+            }
+
+            array[i] = p;
+        }
+
+        if (options.ContextWindowFallbacks is { } fallbacks)
+        {
+            for (var i = 0; i < fallbacks.Count; i++)
+            {
+                var found = false;
+                foreach (var p in array)
+                {
+                    found |= p is not null && string.Equals(p.Name, fallbacks[i], StringComparison.OrdinalIgnoreCase);
+                }
+
+                if (!found && !string.IsNullOrWhiteSpace(fallbacks[i]))
+                {
+                    errors.Add($"{prefix}:ContextWindowFallbacks:{i} names '{fallbacks[i]}', which is not in the chain.");
+                }
+            }
+        }
+
+        LlmOptionsValidation.ThrowIfAny(errors, paramName);
+        return new FallbackPlan(array, options);
+    }
+}

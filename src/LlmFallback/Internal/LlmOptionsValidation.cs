@@ -1,0 +1,211 @@
+using System.Globalization;
+
+namespace LlmFallback;
+
+/// <summary>
+/// The one place every option is checked. Messages name the configuration key (for example
+/// <c>Llm:Providers:openai:Resilience:MaxRetries</c>) and never echo secrets or endpoint values.
+/// </summary>
+internal static class LlmOptionsValidation
+{
+    private static readonly TimeSpan MaxDuration = TimeSpan.FromHours(1);
+
+    public static void ThrowIfAny(List<string> errors, string paramName)
+    {
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", errors), paramName);
+        }
+    }
+
+    public static void ValidateProvider(LlmProviderOptions options, string prefix, List<string> errors)
+    {
+        if (options.Endpoint is { } endpoint && (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps)))
+        {
+            errors.Add($"{prefix}:Endpoint must be an absolute http or https address.");
+        }
+
+        if (options.Capabilities is not { } caps)
+        {
+            errors.Add($"{prefix}:Capabilities must not be null.");
+        }
+        else
+        {
+            Positive(caps.ContextWindow, $"{prefix}:Capabilities:ContextWindow", errors);
+            Positive(caps.MaxOutputTokens, $"{prefix}:Capabilities:MaxOutputTokens", errors);
+        }
+
+        if (options.Pricing is not { } pricing)
+        {
+            errors.Add($"{prefix}:Pricing must not be null.");
+        }
+        else
+        {
+            NotNegative(pricing.InputPerMillionTokens, $"{prefix}:Pricing:InputPerMillionTokens", errors);
+            NotNegative(pricing.OutputPerMillionTokens, $"{prefix}:Pricing:OutputPerMillionTokens", errors);
+            NotNegative(pricing.CachedInputPerMillionTokens, $"{prefix}:Pricing:CachedInputPerMillionTokens", errors);
+        }
+
+        if (options.Resilience is null)
+        {
+            errors.Add($"{prefix}:Resilience must not be null.");
+        }
+        else
+        {
+            ValidatePolicy(options.Resilience, $"{prefix}:Resilience", errors);
+        }
+    }
+
+    public static void ValidatePolicy(LlmAttemptPolicyOptions policy, string prefix, List<string> errors)
+    {
+        Range(policy.MaxRetries, 0, 10, $"{prefix}:MaxRetries", errors);
+        Duration(policy.BaseDelay, TimeSpan.Zero, MaxDuration, $"{prefix}:BaseDelay", errors);
+        Duration(policy.MaxDelay, TimeSpan.Zero, MaxDuration, $"{prefix}:MaxDelay", errors);
+        if (policy.MaxDelay < policy.BaseDelay)
+        {
+            errors.Add($"{prefix}:MaxDelay must not be less than {prefix}:BaseDelay.");
+        }
+
+        Duration(policy.MaxRetryAfter, TimeSpan.Zero, MaxDuration, $"{prefix}:MaxRetryAfter", errors);
+        Timeout(policy.AttemptTimeout, $"{prefix}:AttemptTimeout", errors);
+        if (policy.FirstTokenTimeout is { } first)
+        {
+            Timeout(first, $"{prefix}:FirstTokenTimeout", errors);
+        }
+
+        if (policy.IdleTimeout is { } idle)
+        {
+            Timeout(idle, $"{prefix}:IdleTimeout", errors);
+        }
+
+        if (policy.CircuitBreaker is not { } breaker)
+        {
+            errors.Add($"{prefix}:CircuitBreaker must not be null.");
+            return;
+        }
+
+        var b = $"{prefix}:CircuitBreaker";
+        if (!(breaker.FailureRatio > 0 && breaker.FailureRatio <= 1))
+        {
+            errors.Add($"{b}:FailureRatio must be greater than 0 and at most 1 (was {Format(breaker.FailureRatio)}).");
+        }
+
+        Range(breaker.MinimumThroughput, 1, 100_000, $"{b}:MinimumThroughput", errors);
+        Range(breaker.ConsecutiveFailures, 0, 100_000, $"{b}:ConsecutiveFailures", errors);
+        Duration(breaker.SamplingDuration, TimeSpan.FromMilliseconds(100), MaxDuration, $"{b}:SamplingDuration", errors);
+        Duration(breaker.BreakDuration, TimeSpan.FromMilliseconds(1), MaxDuration, $"{b}:BreakDuration", errors);
+    }
+
+    public static void ValidateFallback(FallbackOptions options, string prefix, List<string> errors)
+    {
+        Range(options.MaxAttemptsPerRequest, 1, 100, $"{prefix}:MaxAttemptsPerRequest", errors);
+        Defined(options.OnContentPolicy, $"{prefix}:OnContentPolicy", errors);
+        Defined(options.OnBadRequest, $"{prefix}:OnBadRequest", errors);
+        Names(options.Chain, $"{prefix}:Chain", errors);
+        Names(options.ContextWindowFallbacks, $"{prefix}:ContextWindowFallbacks", errors);
+        if (options.Streaming is not { } s)
+        {
+            errors.Add($"{prefix}:Streaming must not be null.");
+            return;
+        }
+
+        var p = $"{prefix}:Streaming";
+        Timeout(s.FirstTokenTimeout, $"{p}:FirstTokenTimeout", errors);
+        Timeout(s.IdleTimeout, $"{p}:IdleTimeout", errors);
+        Range(s.HoldbackCharacters, 0, 1_000_000, $"{p}:HoldbackCharacters", errors);
+        Duration(s.HoldbackDuration, TimeSpan.Zero, MaxDuration, $"{p}:HoldbackDuration", errors);
+        Duration(s.CompletionGracePeriod, TimeSpan.Zero, MaxDuration, $"{p}:CompletionGracePeriod", errors);
+        Defined(s.Rescue, $"{p}:Rescue", errors);
+    }
+
+    public static void ValidateRetryBudget(LlmRetryBudgetOptions options, string prefix, List<string> errors)
+    {
+        if (!(options.RetryRatio >= 0 && options.RetryRatio <= 10))
+        {
+            errors.Add($"{prefix}:RetryRatio must be between 0 and 10 (was {Format(options.RetryRatio)}).");
+        }
+
+        Range(options.MinRetriesPerSecond, 0, 1_000_000, $"{prefix}:MinRetriesPerSecond", errors);
+        Duration(options.Window, TimeSpan.FromSeconds(1), MaxDuration, $"{prefix}:Window", errors);
+    }
+
+    private static void Names(IList<string>? names, string key, List<string> errors)
+    {
+        if (names is null)
+        {
+            errors.Add($"{key} must not be null.");
+            return;
+        }
+
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(names[i]))
+            {
+                errors.Add($"{key}:{i.ToString(CultureInfo.InvariantCulture)} must name a provider.");
+                continue;
+            }
+
+            for (var j = 0; j < i; j++)
+            {
+                if (string.Equals(names[i], names[j], StringComparison.OrdinalIgnoreCase))
+                {
+                    errors.Add($"{key}:{i.ToString(CultureInfo.InvariantCulture)} repeats provider '{names[i]}'; a provider's retries are set by its Resilience:MaxRetries.");
+                    break;
+                }
+            }
+        }
+    }
+
+    private static void Range(int value, int min, int max, string key, List<string> errors)
+    {
+        if (value < min || value > max)
+        {
+            errors.Add($"{key} must be between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)} (was {value.ToString(CultureInfo.InvariantCulture)}).");
+        }
+    }
+
+    private static void Positive(int? value, string key, List<string> errors)
+    {
+        if (value is <= 0)
+        {
+            errors.Add($"{key} must be positive (was {value.Value.ToString(CultureInfo.InvariantCulture)}).");
+        }
+    }
+
+    private static void NotNegative(decimal? value, string key, List<string> errors)
+    {
+        if (value is < 0)
+        {
+            errors.Add($"{key} must not be negative (was {value.Value.ToString(CultureInfo.InvariantCulture)}).");
+        }
+    }
+
+    private static void Duration(TimeSpan value, TimeSpan min, TimeSpan max, string key, List<string> errors)
+    {
+        if (value < min || value > max)
+        {
+            errors.Add($"{key} must be between {Format(min)} and {Format(max)} (was {Format(value)}).");
+        }
+    }
+
+    private static void Timeout(TimeSpan value, string key, List<string> errors)
+    {
+        if (value != System.Threading.Timeout.InfiniteTimeSpan && (value <= TimeSpan.Zero || value > TimeSpan.FromDays(1)))
+        {
+            errors.Add($"{key} must be positive and at most one day, or infinite (-00:00:00.001) (was {Format(value)}).");
+        }
+    }
+
+    private static void Defined<TEnum>(TEnum value, string key, List<string> errors)
+        where TEnum : struct, Enum
+    {
+        if (!Enum.IsDefined(value))
+        {
+            errors.Add($"{key} has an unknown value '{value}'; expected one of: {string.Join(", ", Enum.GetNames<TEnum>())}.");
+        }
+    }
+
+    private static string Format(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
+
+    private static string Format(double value) => value.ToString(CultureInfo.InvariantCulture);
+}

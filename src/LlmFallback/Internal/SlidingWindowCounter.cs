@@ -1,0 +1,82 @@
+namespace LlmFallback;
+
+/// <summary>
+/// Two counters over a sliding time window, kept in buckets. Lock-free: a bucket that rolls over is reset with a
+/// compare-exchange, and an increment racing a reset may be lost, which only makes the window approximate.
+/// </summary>
+internal sealed class SlidingWindowCounter
+{
+    private readonly Bucket[] _buckets;
+    private readonly long _bucketTicks;
+
+    public SlidingWindowCounter(TimeSpan window, int bucketCount, long timestampFrequency)
+    {
+        _buckets = new Bucket[bucketCount];
+        var windowTicks = (long)(window.TotalSeconds * timestampFrequency);
+        _bucketTicks = Math.Max(1, windowTicks / bucketCount);
+    }
+
+    public void Add(long timestamp, int first, int second)
+    {
+        var epoch = timestamp / _bucketTicks;
+        ref var bucket = ref _buckets[(int)(epoch % _buckets.Length)];
+        var seen = Volatile.Read(ref bucket.Epoch);
+        if (seen != epoch)
+        {
+            if (seen > epoch)
+            {
+                return;
+            }
+
+            if (Interlocked.CompareExchange(ref bucket.Epoch, epoch, seen) == seen)
+            {
+                Volatile.Write(ref bucket.First, 0);
+                Volatile.Write(ref bucket.Second, 0);
+            }
+        }
+
+        if (first != 0)
+        {
+            Interlocked.Add(ref bucket.First, first);
+        }
+
+        if (second != 0)
+        {
+            Interlocked.Add(ref bucket.Second, second);
+        }
+    }
+
+    public (int First, int Second) Sum(long timestamp)
+    {
+        var current = timestamp / _bucketTicks;
+        var oldest = current - _buckets.Length;
+        int first = 0, second = 0;
+        for (var i = 0; i < _buckets.Length; i++)
+        {
+            ref var bucket = ref _buckets[i];
+            var epoch = Volatile.Read(ref bucket.Epoch);
+            if (epoch > oldest && epoch <= current)
+            {
+                first += Volatile.Read(ref bucket.First);
+                second += Volatile.Read(ref bucket.Second);
+            }
+        }
+
+        return (first, second);
+    }
+
+    public void Reset()
+    {
+        for (var i = 0; i < _buckets.Length; i++)
+        {
+            Volatile.Write(ref _buckets[i].Epoch, -1);
+        }
+    }
+
+    private struct Bucket
+    {
+        public long Epoch;
+        public int First;
+        public int Second;
+    }
+}

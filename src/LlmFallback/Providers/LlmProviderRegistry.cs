@@ -1,0 +1,178 @@
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace LlmFallback;
+
+/// <summary>
+/// Every provider registered with <c>AddLlmProviders</c>, created once and shared, so that breaker state and
+/// cool-downs reflect all traffic to a provider whichever pipeline sent it.
+/// </summary>
+public sealed class LlmProviderRegistry : IDisposable
+{
+    private readonly Dictionary<string, LlmProvider> _byName = new(StringComparer.OrdinalIgnoreCase);
+    private readonly LlmProvider[] _providers;
+    private readonly List<IChatClient> _owned = [];
+
+    internal LlmProviderRegistry(
+        IServiceProvider services,
+        IEnumerable<LlmProviderRegistration> registrations,
+        IEnumerable<LlmProviderTypeRegistration> types,
+        IEnumerable<ILlmFailureClassifier> globalClassifiers,
+        IOptionsMonitor<LlmProviderOptions> options,
+        TimeProvider timeProvider,
+        ILoggerFactory? loggerFactory)
+    {
+        var typeMap = new Dictionary<string, LlmProviderTypeRegistration>(StringComparer.OrdinalIgnoreCase);
+        foreach (var type in types)
+        {
+            typeMap[type.Type] = type;
+        }
+
+        ILlmFailureClassifier[] shared = [.. globalClassifiers];
+        var upstreams = new Dictionary<string, UpstreamState>(StringComparer.OrdinalIgnoreCase);
+        // A name may be registered by configuration and again in code; the code-first factory wins, the first
+        // registration fixes the order.
+        var ordered = new List<LlmProviderRegistration>();
+        var index = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        foreach (var registration in registrations)
+        {
+            if (!index.TryGetValue(registration.Name, out var at))
+            {
+                index[registration.Name] = ordered.Count;
+                ordered.Add(registration);
+            }
+            else if (registration.Factory is not null)
+            {
+                ordered[at] = ordered[at] with { Factory = registration.Factory };
+            }
+        }
+
+        var list = new List<LlmProvider>();
+        foreach (var registration in ordered)
+        {
+            var providerOptions = options.Get(registration.Name);
+            var path = registration.ConfigurationPath;
+            Func<IServiceProvider, string, LlmProviderOptions, IChatClient> factory;
+            ILlmFailureClassifier? typeClassifier = null;
+            if (registration.Factory is not null)
+            {
+                factory = registration.Factory;
+                if (providerOptions.Type is { } t && typeMap.TryGetValue(t, out var known))
+                {
+                    typeClassifier = known.Classifier;
+                }
+            }
+            else if (providerOptions.Type is null)
+            {
+                throw new InvalidOperationException($"{path}:Type is required: name the adapter ({KnownTypes(typeMap)}).");
+            }
+            else if (typeMap.TryGetValue(providerOptions.Type, out var type))
+            {
+                factory = type.Factory;
+                typeClassifier = type.Classifier;
+            }
+            else
+            {
+                throw new InvalidOperationException(
+                    $"{path}:Type '{providerOptions.Type}' is not a registered provider type ({KnownTypes(typeMap)}). " +
+                    "Reference the adapter package and register it, for example with AddOpenAI(), AddAnthropic() or AddGemini() on the LlmProvidersBuilder.");
+            }
+
+            var client = factory(services, registration.Name, providerOptions)
+                ?? throw new InvalidOperationException($"The factory of provider '{registration.Name}' returned no client.");
+            _owned.Add(client);
+            var upstreamName = providerOptions.Upstream ?? registration.Name;
+            if (!upstreams.TryGetValue(upstreamName, out var upstream))
+            {
+                upstreams[upstreamName] = upstream = new UpstreamState(upstreamName);
+            }
+
+            var classifiers = typeClassifier is null ? shared : [typeClassifier, .. shared];
+            var provider = new LlmProvider(registration.Name, client, providerOptions, classifiers, timeProvider, loggerFactory, upstream, path);
+            _byName[registration.Name] = provider;
+            list.Add(provider);
+        }
+
+        _providers = [.. list];
+    }
+
+    /// <summary>Gets every registered provider, in registration order.</summary>
+    public IReadOnlyList<LlmProvider> Providers => _providers;
+
+    /// <summary>Gets a provider by name (case-insensitive).</summary>
+    /// <param name="name">The provider's name.</param>
+    /// <returns>The provider.</returns>
+    /// <exception cref="ArgumentException">No provider has that name; the message lists those that exist.</exception>
+    public LlmProvider GetProvider(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return _byName.TryGetValue(name, out var provider)
+            ? provider
+            : throw new ArgumentException($"No LLM provider is named '{name}'. Registered providers: {Names()}.", nameof(name));
+    }
+
+    /// <summary>Gets a provider by name (case-insensitive), if one exists.</summary>
+    /// <param name="name">The provider's name.</param>
+    /// <param name="provider">The provider, when found.</param>
+    /// <returns><see langword="true"/> if the provider exists.</returns>
+    public bool TryGetProvider(string name, [NotNullWhen(true)] out LlmProvider? provider)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return _byName.TryGetValue(name, out provider);
+    }
+
+    /// <summary>Disposes the clients this registry created.</summary>
+    public void Dispose()
+    {
+        foreach (var client in _owned)
+        {
+            client.Dispose();
+        }
+
+        _owned.Clear();
+    }
+
+    internal LlmProvider? FindByClient(IChatClient client)
+    {
+        foreach (var p in _providers)
+        {
+            if (ReferenceEquals(p.Client, client))
+            {
+                return p;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Resolves chain names to providers; unknown names fail with the configuration key that holds them.</summary>
+    internal List<LlmProvider> GetChain(IList<string> names, string configurationKey)
+    {
+        var chain = new List<LlmProvider>(names.Count);
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (!_byName.TryGetValue(names[i], out var provider))
+            {
+                throw new InvalidOperationException($"{configurationKey}:{i} names provider '{names[i]}', which is not registered. Registered providers: {Names()}.");
+            }
+
+            chain.Add(provider);
+        }
+
+        return chain;
+    }
+
+    private string Names() => _providers.Length == 0 ? "(none)" : string.Join(", ", _byName.Keys);
+
+    private static string KnownTypes(Dictionary<string, LlmProviderTypeRegistration> types) =>
+        types.Count == 0 ? "no adapter types are registered" : "registered types: " + string.Join(", ", types.Keys);
+}
+
+/// <summary>A provider name added to the registry, with its code-first client factory if it has one.</summary>
+internal sealed record LlmProviderRegistration(string Name, string ConfigurationPath, Func<IServiceProvider, string, LlmProviderOptions, IChatClient>? Factory);
+
+/// <summary>An adapter type that configuration can name in <c>Type</c>.</summary>
+internal sealed record LlmProviderTypeRegistration(string Type, Func<IServiceProvider, string, LlmProviderOptions, IChatClient> Factory, ILlmFailureClassifier? Classifier);

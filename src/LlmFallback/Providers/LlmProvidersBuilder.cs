@@ -1,0 +1,148 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace LlmFallback;
+
+/// <summary>Adds providers and adapter types; returned by <c>AddLlmProviders</c> and extended by adapter packages.</summary>
+public sealed class LlmProvidersBuilder
+{
+    internal LlmProvidersBuilder(IServiceCollection services, IConfiguration? configuration, string configurationPath)
+    {
+        Services = services;
+        Configuration = configuration;
+        ConfigurationPath = configurationPath;
+    }
+
+    /// <summary>Gets the service collection.</summary>
+    public IServiceCollection Services { get; }
+
+    /// <summary>Gets the configuration section the providers were bound from (for example <c>Llm</c>), if any.</summary>
+    public IConfiguration? Configuration { get; }
+
+    /// <summary>Gets the configuration path used in validation messages, for example <c>Llm</c>.</summary>
+    public string ConfigurationPath { get; }
+
+    /// <summary>Adds a provider whose client is made in code.</summary>
+    /// <param name="name">The provider's name; also its key for keyed <see cref="IChatClient"/> and <see cref="LlmProvider"/> resolution.</param>
+    /// <param name="clientFactory">Makes the provider's client. The registry owns and disposes what it returns.</param>
+    /// <param name="configure">Sets model, capabilities, pricing and attempt policy, after any configuration values.</param>
+    /// <returns>This builder.</returns>
+    public LlmProvidersBuilder AddProvider(string name, Func<IServiceProvider, IChatClient> clientFactory, Action<LlmProviderOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(clientFactory);
+        return AddProvider(name, (sp, _, _) => clientFactory(sp), configure);
+    }
+
+    /// <summary>Adds a provider whose client is made in code from its resolved options.</summary>
+    /// <param name="name">The provider's name.</param>
+    /// <param name="clientFactory">Makes the client from the services, the provider's name and its validated options.</param>
+    /// <param name="configure">Sets options after any configuration values.</param>
+    /// <returns>This builder.</returns>
+    public LlmProvidersBuilder AddProvider(string name, Func<IServiceProvider, string, LlmProviderOptions, IChatClient> clientFactory, Action<LlmProviderOptions>? configure = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(clientFactory);
+        Register(name, clientFactory, configure);
+        return this;
+    }
+
+    /// <summary>Adds a provider served by a registered adapter type (see <see cref="AddProviderType"/>).</summary>
+    /// <param name="name">The provider's name.</param>
+    /// <param name="type">The adapter type, such as <c>OpenAI</c>.</param>
+    /// <param name="configure">Sets options after any configuration values.</param>
+    /// <returns>This builder.</returns>
+    public LlmProvidersBuilder AddProvider(string name, string type, Action<LlmProviderOptions>? configure = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentException.ThrowIfNullOrWhiteSpace(type);
+        Register(name, null, o =>
+        {
+            o.Type = type;
+            configure?.Invoke(o);
+        });
+        return this;
+    }
+
+    /// <summary>Makes an adapter type available to providers that name it in <c>Type</c>; called by adapter packages.</summary>
+    /// <param name="type">The type name, matched case-insensitively.</param>
+    /// <param name="clientFactory">Makes a client from the services, the provider's name and its validated options.</param>
+    /// <param name="classifier">Classifies the adapter's own exceptions, tried before the shared rules.</param>
+    /// <returns>This builder.</returns>
+    public LlmProvidersBuilder AddProviderType(string type, Func<IServiceProvider, string, LlmProviderOptions, IChatClient> clientFactory, ILlmFailureClassifier? classifier = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(type);
+        ArgumentNullException.ThrowIfNull(clientFactory);
+        Services.AddSingleton(new LlmProviderTypeRegistration(type, clientFactory, classifier));
+        return this;
+    }
+
+    /// <summary>Adds a classifier applied to every provider, after the adapter's own and before the shared rules.</summary>
+    /// <param name="classifier">The classifier.</param>
+    /// <returns>This builder.</returns>
+    public LlmProvidersBuilder AddFailureClassifier(ILlmFailureClassifier classifier)
+    {
+        ArgumentNullException.ThrowIfNull(classifier);
+        Services.AddSingleton(classifier);
+        return this;
+    }
+
+    internal void Register(string name, Func<IServiceProvider, string, LlmProviderOptions, IChatClient>? factory, Action<LlmProviderOptions>? configure)
+    {
+        var path = $"{ConfigurationPath}:Providers:{name}";
+        Services.AddSingleton(new LlmProviderRegistration(name, path, factory));
+        var builder = Services.AddOptions<LlmProviderOptions>(name);
+        if (configure is not null)
+        {
+            builder.Configure(configure);
+        }
+
+        builder.ValidateOnStart();
+        Services.TryAddKeyedSingleton<LlmProvider>(name, static (sp, key) => sp.GetRequiredService<LlmProviderRegistry>().GetProvider((string)key!));
+        Services.TryAddKeyedSingleton<IChatClient>(name, static (sp, key) => sp.GetRequiredService<LlmProviderRegistry>().GetProvider((string)key!).Client);
+    }
+
+    internal void BindConfiguredProviders()
+    {
+        if (Configuration is null)
+        {
+            return;
+        }
+
+        foreach (var child in Configuration.GetSection("Providers").GetChildren())
+        {
+            Services.AddOptions<LlmProviderOptions>(child.Key).Bind(child);
+            Register(child.Key, null, null);
+        }
+    }
+
+    internal void AddCore()
+    {
+        var services = Services;
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new LlmProviderRegistry(
+            sp,
+            sp.GetServices<LlmProviderRegistration>(),
+            sp.GetServices<LlmProviderTypeRegistration>(),
+            sp.GetServices<ILlmFailureClassifier>(),
+            sp.GetRequiredService<IOptionsMonitor<LlmProviderOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()));
+        services.TryAddSingleton(sp => new LlmRetryBudget(sp.GetRequiredService<IOptions<LlmRetryBudgetOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlmProviderOptions>, LlmProviderOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FallbackOptions>>(new FallbackOptionsValidator($"{ConfigurationPath}:Fallback")));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlmRetryBudgetOptions>>(new LlmRetryBudgetOptionsValidator($"{ConfigurationPath}:RetryBudget")));
+        var fallback = services.AddOptions<FallbackOptions>();
+        var budget = services.AddOptions<LlmRetryBudgetOptions>();
+        if (Configuration is not null)
+        {
+            fallback.Bind(Configuration.GetSection("Fallback"));
+            budget.Bind(Configuration.GetSection("RetryBudget"));
+        }
+
+        fallback.ValidateOnStart();
+        budget.ValidateOnStart();
+    }
+}

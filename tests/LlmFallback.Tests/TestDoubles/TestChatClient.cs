@@ -1,0 +1,93 @@
+using System.Runtime.CompilerServices;
+
+namespace LlmFallback.Tests;
+
+/// <summary>A hand-written fake whose behaviour is a callback per call; records every call.</summary>
+public sealed class TestChatClient : IChatClient
+{
+    private int _calls;
+
+    public Func<IEnumerable<ChatMessage>, ChatOptions?, CancellationToken, Task<ChatResponse>>? OnGetResponse { get; set; }
+
+    public Func<IEnumerable<ChatMessage>, ChatOptions?, CancellationToken, IAsyncEnumerable<ChatResponseUpdate>>? OnGetStreamingResponse { get; set; }
+
+    public List<(List<ChatMessage> Messages, ChatOptions? Options)> Calls { get; } = [];
+
+    public int CallCount => Volatile.Read(ref _calls);
+
+    public bool Disposed { get; private set; }
+
+    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _calls);
+        lock (Calls)
+        {
+            Calls.Add(([.. messages], options));
+        }
+
+        return OnGetResponse?.Invoke(messages, options, cancellationToken) ?? throw new InvalidOperationException("No response configured.");
+    }
+
+    public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _calls);
+        lock (Calls)
+        {
+            Calls.Add(([.. messages], options));
+        }
+
+        return OnGetStreamingResponse?.Invoke(messages, options, cancellationToken) ?? throw new InvalidOperationException("No stream configured.");
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null) => serviceType.IsInstanceOfType(this) ? this : null;
+
+    public void Dispose() => Disposed = true;
+
+    public static TestChatClient Answering(string text, string? modelId = null) => new()
+    {
+        OnGetResponse = (_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, text)) { ModelId = modelId }),
+        OnGetStreamingResponse = (_, _, ct) => Stream(ct, modelId, Split(text)),
+    };
+
+    public static TestChatClient Failing(Func<Exception> error) => new()
+    {
+        OnGetResponse = (_, _, _) => Task.FromException<ChatResponse>(error()),
+        OnGetStreamingResponse = (_, _, _) => Throwing(error()),
+    };
+
+    public static string[] Split(string text) => text.Split(' ').Select((w, i) => i == 0 ? w : " " + w).ToArray();
+
+    public static async IAsyncEnumerable<ChatResponseUpdate> Stream(
+        [EnumeratorCancellation] CancellationToken cancellationToken,
+        string? modelId,
+        string[] chunks,
+        bool finish = true,
+        Exception? thenThrow = null)
+    {
+        for (var i = 0; i < chunks.Length; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await Task.Yield();
+            yield return new ChatResponseUpdate(ChatRole.Assistant, chunks[i]) { ModelId = modelId, MessageId = "m1", ResponseId = "r1" };
+        }
+
+        if (thenThrow is not null)
+        {
+            throw thenThrow;
+        }
+
+        if (finish)
+        {
+            yield return new ChatResponseUpdate { FinishReason = ChatFinishReason.Stop, ModelId = modelId, MessageId = "m1", ResponseId = "r1" };
+        }
+    }
+
+    public static async IAsyncEnumerable<ChatResponseUpdate> Throwing(Exception error)
+    {
+        await Task.Yield();
+        throw error;
+#pragma warning disable CS0162
+        yield break;
+#pragma warning restore CS0162
+    }
+}
