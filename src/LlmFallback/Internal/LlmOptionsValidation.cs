@@ -25,6 +25,30 @@ internal static class LlmOptionsValidation
             errors.Add($"{prefix}:Endpoint must be an absolute http or https address.");
         }
 
+        if (options.Replicas is null)
+        {
+            errors.Add($"{prefix}:Replicas must not be null.");
+        }
+        else
+        {
+            for (var i = 0; i < options.Replicas.Count; i++)
+            {
+                var key = $"{prefix}:Replicas:{i.ToString(CultureInfo.InvariantCulture)}";
+                var replica = options.Replicas[i];
+                if (replica?.Endpoint is not { IsAbsoluteUri: true } replicaEndpoint || (replicaEndpoint.Scheme != Uri.UriSchemeHttp && replicaEndpoint.Scheme != Uri.UriSchemeHttps))
+                {
+                    errors.Add($"{key}:Endpoint must be an absolute http or https address.");
+                }
+
+                if (replica is not null)
+                {
+                    Range(replica.Weight, 1, 1000, $"{key}:Weight", errors);
+                }
+            }
+        }
+
+        Defined(options.Balancing, $"{prefix}:Balancing", errors);
+
         if (options.Capabilities is not { } caps)
         {
             errors.Add($"{prefix}:Capabilities must not be null.");

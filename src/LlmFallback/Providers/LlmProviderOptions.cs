@@ -29,6 +29,18 @@ public sealed class LlmProviderOptions
     /// <value>The default is <see langword="null"/> (the provider is its own upstream).</value>
     public string? Upstream { get; set; }
 
+    /// <summary>
+    /// Gets or sets replicas of this provider's server (the same model behind several base addresses). When not empty,
+    /// each request goes to one healthy replica chosen by <see cref="Balancing"/>, and <see cref="Endpoint"/> is only
+    /// the address the adapter builds request paths from.
+    /// </summary>
+    /// <value>The default is empty.</value>
+    public IList<LlmReplicaOptions> Replicas { get; set; } = [];
+
+    /// <summary>Gets or sets how requests are spread over <see cref="Replicas"/>.</summary>
+    /// <value>The default is <see cref="LlmReplicaBalancing.LeastInFlight"/>.</value>
+    public LlmReplicaBalancing Balancing { get; set; } = LlmReplicaBalancing.LeastInFlight;
+
     /// <summary>Gets or sets what the model can do.</summary>
     public LlmProviderCapabilities Capabilities { get; set; } = new();
 
@@ -48,6 +60,7 @@ public sealed class LlmProviderOptions
         copy.Capabilities = (Capabilities ?? new()).Clone();
         copy.Pricing = (Pricing ?? new()).Clone();
         copy.Resilience = (Resilience ?? new()).Clone();
+        copy.Replicas = Replicas is null ? [] : [.. Replicas];
         return copy;
     }
 }
