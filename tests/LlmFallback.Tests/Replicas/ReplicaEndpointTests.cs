@@ -50,4 +50,20 @@ public class ReplicaEndpointTests
     {
         Assert.Equal("http://10.0.0.1:8000/", new ReplicaEndpoint(new Uri("http://10.0.0.1:8000")).Address.AbsoluteUri);
     }
+
+    [Fact]
+    public void TryMatch_RepeatedOnOneRequest_AllocatesNothing()
+    {
+        var endpoint = new ReplicaEndpoint(new Uri("http://localhost:8000/v1"));
+        var request = new Uri("http://localhost:8000/v1/chat/completions?x=1");
+        Assert.True(endpoint.TryMatch(request, out _));
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            endpoint.TryMatch(request, out _);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
 }

@@ -465,7 +465,41 @@ public class ReplicaPoolTests
         Assert.All(health, r => Assert.Equal(0, r.InFlight));
     }
 
+    [Theory]
+    [InlineData(LlmReplicaBalancing.Weighted)]
+    [InlineData(LlmReplicaBalancing.LeastInFlight)]
+    public void Select_HotPath_AllocatesNothing(LlmReplicaBalancing balancing)
+    {
+        var pool = new ReplicaPool("local", "Llm:Providers:local", Options(balancing, [3, 2, 1]), Silence, TimeProvider.System, null);
+        Cycle(pool, 100);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Cycle(pool, 1000);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+
+        static void Cycle(ReplicaPool pool, int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var pick = pool.Select();
+                pool.OnSuccess(pick);
+                ReplicaPool.Release(pick);
+            }
+        }
+    }
+
     internal static (ReplicaPool Pool, FakeTimeProvider Time, FakeLogger Logger) Create(LlmReplicaBalancing balancing, int[] weights, Action<LlmReplicaHealthOptions>? health = null)
+    {
+        var options = Options(balancing, weights);
+        health?.Invoke(options.ReplicaHealth);
+        var time = new FakeTimeProvider();
+        var logger = new FakeLogger();
+        return (new ReplicaPool("local", "Llm:Providers:local", options, Silence, time, logger), time, logger);
+    }
+
+    private static LlmProviderOptions Options(LlmReplicaBalancing balancing, int[] weights)
     {
         var options = new LlmProviderOptions { Endpoint = new("http://localhost:8000/v1"), Balancing = balancing };
         for (var i = 0; i < weights.Length; i++)
@@ -474,10 +508,7 @@ public class ReplicaPoolTests
             options.Replicas.Add(new LlmReplicaOptions { Endpoint = new($"http://{userInfo}10.0.0.{i + 1}:8000/v1"), Weight = weights[i] });
         }
 
-        health?.Invoke(options.ReplicaHealth);
-        var time = new FakeTimeProvider();
-        var logger = new FakeLogger();
-        return (new ReplicaPool("local", "Llm:Providers:local", options, Silence, time, logger), time, logger);
+        return options;
     }
 
     private static int[] InFlight(ReplicaPool pool) => [.. pool.GetHealth().Select(r => r.InFlight)];
