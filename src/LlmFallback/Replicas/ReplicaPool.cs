@@ -81,9 +81,8 @@ internal sealed partial class ReplicaPool
     /// Finds where the rest of <paramref name="uri"/>'s path starts: under the provider's endpoint (the base the
     /// adapter builds from) or, for a request a handler re-sends, under a replica it was already moved to.
     /// </summary>
-    public bool TryMatch(Uri uri, out ReplicaEndpoint from, out int restStart)
+    public bool TryMatch(Uri uri, out int restStart)
     {
-        from = _base;
         if (_base.TryMatch(uri, out restStart))
         {
             return true;
@@ -93,7 +92,6 @@ internal sealed partial class ReplicaPool
         {
             if (replica.Endpoint.TryMatch(uri, out restStart))
             {
-                from = replica.Endpoint;
                 return true;
             }
         }

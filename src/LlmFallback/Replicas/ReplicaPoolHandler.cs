@@ -74,7 +74,7 @@ internal sealed class ReplicaPoolHandler : DelegatingHandler
 
     private static ReplicaPick Route(ReplicaPool pool, HttpRequestMessage request)
     {
-        if (request.RequestUri is not { IsAbsoluteUri: true } uri || !pool.TryMatch(uri, out _, out var restStart))
+        if (request.RequestUri is not { IsAbsoluteUri: true } uri || !pool.TryMatch(uri, out var restStart))
         {
             throw new InvalidOperationException(
                 $"A request of provider '{pool.Provider}' is not addressed under {pool.ConfigurationPath}:Endpoint (or, when it is not set, "
