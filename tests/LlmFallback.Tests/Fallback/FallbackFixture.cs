@@ -1,0 +1,173 @@
+using LlmFallback.Testing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace LlmFallback.Tests.Fallback;
+
+/// <summary>
+/// One fake clock, providers on it (sharing upstream state by name, as the registry does), and fallback clients with
+/// a fixed backoff jitter so every delay is exact.
+/// </summary>
+internal sealed class FallbackFixture
+{
+    private readonly Dictionary<string, UpstreamState> _upstreams = new(StringComparer.OrdinalIgnoreCase);
+
+    public FallbackFixture()
+    {
+        Start = Time.GetUtcNow();
+    }
+
+    public FakeTimeProvider Time { get; } = new();
+
+    /// <summary>Gets the fake time at which the fixture was made (the "t0" of every assertion).</summary>
+    public DateTimeOffset Start { get; }
+
+    /// <summary>Gets how much fake time has passed since <see cref="Start"/>.</summary>
+    public TimeSpan Elapsed => Time.GetUtcNow() - Start;
+
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    public static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>A provider on the fixture's clock; model "<paramref name="name"/>-model" unless configured otherwise.</summary>
+    public LlmProvider Provider(string name, IChatClient client, Action<LlmProviderOptions>? configure = null)
+    {
+        var options = new LlmProviderOptions { Model = name + "-model" };
+        configure?.Invoke(options);
+        UpstreamState? upstream = null;
+        if (options.Upstream is { } upstreamName && !_upstreams.TryGetValue(upstreamName, out upstream))
+        {
+            _upstreams[upstreamName] = upstream = new UpstreamState(upstreamName);
+        }
+
+        return new LlmProvider(name, client, options, null, Time, LoggerFactory, upstream, null);
+    }
+
+    public ScriptedChatClient Script(params ScriptStep[] steps) => ScriptedChatClient.Sequence(Time, steps);
+
+    public ScriptedChatClient Always(ScriptStep step) => ScriptedChatClient.Always(step, Time);
+
+    public FallbackChatClient Client(IEnumerable<LlmProvider> providers, FallbackOptions? options = null, LlmRetryBudget? budget = null, double jitter = 0.5) =>
+        new(providers, options, budget, Time, LoggerFactory) { Jitter = () => jitter };
+
+    public static FallbackOptions Options(Action<FallbackOptions> configure)
+    {
+        var options = new FallbackOptions();
+        configure(options);
+        return options;
+    }
+
+    public void Advance(TimeSpan delta) => Time.Advance(delta);
+
+    public void AdvanceMs(int milliseconds) => Time.Advance(TimeSpan.FromMilliseconds(milliseconds));
+
+    /// <summary>
+    /// Asserts that <paramref name="client"/> receives its next call exactly <paramref name="delay"/> from now: not
+    /// one millisecond earlier, and as soon as the clock reaches it.
+    /// </summary>
+    public async Task ExpectCallAfterAsync(ScriptedChatClient client, TimeSpan delay)
+    {
+        var before = client.CallCount;
+        var due = Time.GetUtcNow() + delay;
+        if (delay > TimeSpan.FromMilliseconds(1))
+        {
+            Time.Advance(delay - TimeSpan.FromMilliseconds(1));
+            await Poll.SettleAsync();
+            Assert.Equal(before, client.CallCount);
+            Time.Advance(TimeSpan.FromMilliseconds(1));
+        }
+        else
+        {
+            Time.Advance(delay);
+        }
+
+        await Poll.UntilAsync(() => client.CallCount > before, "the next call arrives");
+        Assert.Equal(before + 1, client.CallCount);
+        Assert.Equal(due, client.Calls[before].ArrivedAt);
+    }
+
+    /// <summary>The fake times (relative to <see cref="Start"/>) at which <paramref name="client"/> was called.</summary>
+    public TimeSpan[] CallTimes(ScriptedChatClient client) => [.. client.Calls.Select(c => c.ArrivedAt - Start)];
+}
+
+/// <summary>Bounded real-time polling for work that continues on the thread pool after a fake timer fires.</summary>
+internal static class Poll
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(10);
+
+    public static async Task UntilAsync(Func<bool> condition, string what = "the condition holds")
+    {
+        var start = TimeProvider.System.GetTimestamp();
+        while (!condition())
+        {
+            if (TimeProvider.System.GetElapsedTime(start) > Limit)
+            {
+                Assert.Fail($"Gave up waiting until {what}.");
+            }
+
+            await Task.Delay(1);
+        }
+    }
+
+    /// <summary>Lets continuations already queued on the thread pool run (a few milliseconds of real time).</summary>
+    public static async Task SettleAsync()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            await Task.Delay(1);
+        }
+    }
+
+    /// <summary>Waits for a task that needs no more fake time; fails instead of hanging.</summary>
+    public static async Task<T> CompletesAsync<T>(Task<T> task)
+    {
+        await UntilAsync(() => task.IsCompleted, "the request completes");
+        return await task;
+    }
+}
+
+/// <summary>What a caller received from a stream: every update, and how it ended.</summary>
+internal sealed class StreamResult
+{
+    public List<ChatResponseUpdate> Updates { get; } = [];
+
+    public Exception? Error { get; set; }
+
+    public string Text => string.Concat(Updates.Select(u => u.Text));
+
+    public ChatResponse ToResponse() => Updates.ToChatResponse();
+
+    public static async Task<StreamResult> DrainAsync(IAsyncEnumerable<ChatResponseUpdate> stream)
+    {
+        var result = new StreamResult();
+        try
+        {
+            await foreach (var update in stream)
+            {
+                lock (result.Updates)
+                {
+                    result.Updates.Add(update);
+                }
+            }
+        }
+#pragma warning disable CA1031 // The test inspects whatever ended the stream.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            result.Error = ex;
+        }
+
+        return result;
+    }
+
+    public int Count
+    {
+        get
+        {
+            lock (Updates)
+            {
+                return Updates.Count;
+            }
+        }
+    }
+}
