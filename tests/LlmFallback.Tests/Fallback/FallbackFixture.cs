@@ -1,5 +1,6 @@
 using LlmFallback.Testing;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LlmFallback.Tests.Fallback;
@@ -15,7 +16,11 @@ internal sealed class FallbackFixture
     public FallbackFixture()
     {
         Start = Time.GetUtcNow();
+        LoggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(Logs)));
     }
+
+    /// <summary>Gets every log record the providers and fallback clients wrote.</summary>
+    public FakeLogCollector Logs { get; } = new();
 
     public FakeTimeProvider Time { get; } = new();
 
@@ -25,7 +30,7 @@ internal sealed class FallbackFixture
     /// <summary>Gets how much fake time has passed since <see cref="Start"/>.</summary>
     public TimeSpan Elapsed => Time.GetUtcNow() - Start;
 
-    public ILoggerFactory? LoggerFactory { get; set; }
+    public ILoggerFactory LoggerFactory { get; }
 
     public static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -85,6 +90,12 @@ internal sealed class FallbackFixture
         Assert.Equal(before + 1, client.CallCount);
         Assert.Equal(due, client.Calls[before].ArrivedAt);
     }
+
+    /// <summary>How many records with this event name were logged so far.</summary>
+    public int Logged(string eventName) => Logs.GetSnapshot().Count(r => r.Id.Name == eventName);
+
+    /// <summary>Waits until the fallback logged <paramref name="count"/> failed attempts: the failure was classified and decided.</summary>
+    public Task AttemptsFailedAsync(int count) => Poll.UntilAsync(() => Logged("AttemptFailed") >= count, $"{count} attempts failed");
 
     /// <summary>The fake times (relative to <see cref="Start"/>) at which <paramref name="client"/> was called.</summary>
     public TimeSpan[] CallTimes(ScriptedChatClient client) => [.. client.Calls.Select(c => c.ArrivedAt - Start)];
