@@ -156,6 +156,13 @@ public sealed partial class FallbackChatClient
     /// </summary>
     private LlmProvider? SelectNext(RequestState state, long now, bool requirePrefill)
     {
+        // A request that may make no more calls must not take a permit it will never use: acquiring a half-open
+        // breaker's only probe and then giving up would keep the provider out of rotation for another break.
+        if (state.Calls >= state.Plan.MaxAttempts)
+        {
+            return null;
+        }
+
         var providers = state.Plan.Providers;
         for (var i = state.ProviderIndex + 1; i < providers.Length; i++)
         {
