@@ -1,0 +1,133 @@
+using LlmFallback.Testing;
+
+namespace LlmFallback.Tests.Fallback;
+
+/// <summary>The per-request attempt cap across retries × fallbacks, and the process-wide retry budget.</summary>
+public sealed class FallbackChatClientBudgetTests
+{
+    private static CancellationToken Ct => FallbackFixture.Ct;
+
+    [Theory]
+    [InlineData(1, 1, 0, 0)]
+    [InlineData(2, 2, 0, 0)]
+    [InlineData(4, 3, 1, 0)]
+    [InlineData(6, 3, 3, 0)]
+    [InlineData(8, 3, 3, 2)]
+    [InlineData(20, 3, 3, 3)]
+    public async Task GetResponseAsync_EveryProviderFails_CallsExactlyMaxAttemptsAcrossRetriesAndFallbacks(int maxAttempts, int a, int b, int c)
+    {
+        var f = new FallbackFixture();
+        ScriptedChatClient[] clients = [f.Always(Script.Status(503)), f.Always(Script.Status(503)), f.Always(Script.Status(503))];
+        using var client = f.Client(
+            clients.Select((s, i) => f.Provider(((char)('a' + i)).ToString(), s, o => o.Resilience.MaxRetries = 2)),
+            FallbackFixture.Options(o => o.MaxAttemptsPerRequest = maxAttempts),
+            jitter: 0);
+
+        var error = await Assert.ThrowsAsync<LlmFallbackExhaustedException>(() => client.GetResponseAsync("hi", cancellationToken: Ct));
+
+        Assert.Equal((a, b, c), (clients[0].CallCount, clients[1].CallCount, clients[2].CallCount));
+        Assert.Equal(a + b + c, error.Attempts.Count);
+    }
+
+    [Theory]
+    [InlineData(1, 1, 0)]
+    [InlineData(3, 3, 0)]
+    [InlineData(5, 3, 2)]
+    public async Task GetStreamingResponseAsync_EveryProviderFails_CallsExactlyMaxAttempts(int maxAttempts, int a, int b)
+    {
+        var f = new FallbackFixture();
+        var first = f.Always(Script.Status(500));
+        var second = f.Always(Script.Status(500));
+        using var client = f.Client(
+            [f.Provider("a", first, o => o.Resilience.MaxRetries = 2), f.Provider("b", second, o => o.Resilience.MaxRetries = 2)],
+            FallbackFixture.Options(o => o.MaxAttemptsPerRequest = maxAttempts),
+            jitter: 0);
+
+        var result = await StreamResult.DrainAsync(client.GetStreamingResponseAsync("hi", cancellationToken: Ct));
+
+        Assert.IsType<LlmFallbackExhaustedException>(result.Error);
+        Assert.Equal((a, b), (first.CallCount, second.CallCount));
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_AttemptBudgetSpentBeforeHalfOpenProvider_LeavesItsProbeToTheNextRequest()
+    {
+        var f = new FallbackFixture();
+        var primary = f.Always(Script.Status(500));
+        var backup = f.Script(Script.Status(401), Script.Answer("backup healthy").Forever());
+        var a = f.Provider("a", primary, o => o.Resilience.MaxRetries = 0);
+        var b = f.Provider("b", backup, o => o.Resilience.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(15));
+        using var onlyB = f.Client([b]);
+        using var capped = f.Client([a, b], FallbackFixture.Options(o => o.MaxAttemptsPerRequest = 1));
+        await Assert.ThrowsAsync<LlmFallbackExhaustedException>(() => onlyB.GetResponseAsync("isolates b", cancellationToken: Ct));
+        f.Advance(TimeSpan.FromSeconds(15));
+
+        // The capped request spends its one attempt on "a" and must not take b's half-open probe without calling it.
+        await Assert.ThrowsAsync<LlmFallbackExhaustedException>(() => capped.GetResponseAsync("capped", cancellationToken: Ct));
+        var probe = await onlyB.GetResponseAsync("probe", cancellationToken: Ct);
+
+        Assert.Equal("backup healthy", probe.Text);
+        Assert.Equal(LlmCircuitState.Closed, b.GetHealth().State);
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_AttemptBudgetSpentBeforeHalfOpenProvider_LeavesItsProbeToTheNextRequest()
+    {
+        var f = new FallbackFixture();
+        var primary = f.Always(Script.Status(500));
+        var backup = f.Script(Script.Status(401), Script.Answer("backup healthy").Forever());
+        var a = f.Provider("a", primary, o => o.Resilience.MaxRetries = 0);
+        var b = f.Provider("b", backup, o => o.Resilience.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(15));
+        using var onlyB = f.Client([b]);
+        using var capped = f.Client([a, b], FallbackFixture.Options(o => o.MaxAttemptsPerRequest = 1));
+        await StreamResult.DrainAsync(onlyB.GetStreamingResponseAsync("isolates b", cancellationToken: Ct));
+        f.Advance(TimeSpan.FromSeconds(15));
+
+        Assert.IsType<LlmFallbackExhaustedException>((await StreamResult.DrainAsync(capped.GetStreamingResponseAsync("capped", cancellationToken: Ct))).Error);
+        var probe = await StreamResult.DrainAsync(onlyB.GetStreamingResponseAsync("probe", cancellationToken: Ct));
+
+        Assert.Null(probe.Error);
+        Assert.Equal("backup healthy", probe.Text);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_RetryBudgetExhausted_FailsOverInsteadOfRetrying()
+    {
+        var f = new FallbackFixture();
+        var budget = new LlmRetryBudget(new() { RetryRatio = 0, MinRetriesPerSecond = 0 }, f.Time);
+        var primary = f.Always(Script.Status(503));
+        var secondary = f.Always(Script.Answer("from b"));
+        using var client = f.Client([f.Provider("a", primary, o => o.Resilience.MaxRetries = 2), f.Provider("b", secondary)], budget: budget, jitter: 0);
+
+        var response = await client.GetResponseAsync("hi", cancellationToken: Ct);
+
+        Assert.Equal("from b", response.Text);
+        Assert.Equal(1, primary.CallCount);
+        Assert.Equal(LlmAttemptDecision.FailedOver, response.GetLlmCallInfo()!.Attempts[0].Decision);
+        Assert.Equal(1, f.Logged("RetryBudgetExhausted"));
+        Assert.Equal((1, 0), budget.GetCounts());
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_RetryBudgetSharedByStages_RefusesRetriesOnceSpentUntilWindowSlides()
+    {
+        var f = new FallbackFixture();
+        var budget = new LlmRetryBudget(new() { RetryRatio = 0, MinRetriesPerSecond = 1, Window = TimeSpan.FromSeconds(1) }, f.Time);
+        var primary = f.Always(Script.Status(503));
+        var secondary = f.Always(Script.Answer("from b"));
+        var a = f.Provider("a", primary, o => o.Resilience.MaxRetries = 2);
+        var b = f.Provider("b", secondary);
+        using var one = f.Client([a, b], budget: budget, jitter: 0);
+        using var two = f.Client([a, b], budget: budget, jitter: 0);
+
+        await one.GetResponseAsync("first", cancellationToken: Ct);   // one retry allowed, the second refused
+        Assert.Equal(2, primary.CallCount);
+        await two.GetResponseAsync("second", cancellationToken: Ct);  // the shared budget is spent: no retry
+        Assert.Equal(3, primary.CallCount);
+
+        f.Advance(TimeSpan.FromSeconds(1));
+        await two.GetResponseAsync("third", cancellationToken: Ct);
+        Assert.Equal(5, primary.CallCount);
+        Assert.Equal(3, secondary.CallCount);
+    }
+}
