@@ -62,13 +62,20 @@ public sealed class TestChatClient : IChatClient
         string? modelId,
         string[] chunks,
         bool finish = true,
-        Exception? thenThrow = null)
+        Exception? thenThrow = null,
+        IList<AIContent>? lastContents = null)
     {
         for (var i = 0; i < chunks.Length; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             await Task.Yield();
-            yield return new ChatResponseUpdate(ChatRole.Assistant, chunks[i]) { ModelId = modelId, MessageId = "m1", ResponseId = "r1" };
+            var update = new ChatResponseUpdate(ChatRole.Assistant, chunks[i]) { ModelId = modelId, MessageId = "m1", ResponseId = "r1" };
+            if (i == chunks.Length - 1 && lastContents is not null)
+            {
+                update.Contents = lastContents;
+            }
+
+            yield return update;
         }
 
         if (thenThrow is not null)
