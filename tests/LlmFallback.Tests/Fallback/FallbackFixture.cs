@@ -22,7 +22,7 @@ internal sealed class FallbackFixture
     /// <summary>Gets every log record the providers and fallback clients wrote.</summary>
     public FakeLogCollector Logs { get; } = new();
 
-    public FakeTimeProvider Time { get; } = new();
+    public ObservedFakeTimeProvider Time { get; } = new();
 
     /// <summary>Gets the fake time at which the fixture was made (the "t0" of every assertion).</summary>
     public DateTimeOffset Start { get; }
@@ -64,6 +64,17 @@ internal sealed class FallbackFixture
 
     public void Advance(TimeSpan delta) => Time.Advance(delta);
 
+    /// <summary>
+    /// Advances the clock and waits until something creates a new timer, i.e. a scripted stream asked for its next
+    /// delayed token because the fallback consumed the previous one.
+    /// </summary>
+    public async Task AdvanceUntilNextTimerAsync(TimeSpan delta)
+    {
+        var before = Time.TimersCreated;
+        Time.Advance(delta);
+        await Poll.UntilAsync(() => Time.TimersCreated > before, "the next timer is created");
+    }
+
     public void AdvanceMs(int milliseconds) => Time.Advance(TimeSpan.FromMilliseconds(milliseconds));
 
     /// <summary>
@@ -72,6 +83,8 @@ internal sealed class FallbackFixture
     /// </summary>
     public async Task ExpectCallAfterAsync(ScriptedChatClient client, TimeSpan delay)
     {
+        // First make sure the wait exists: the code under test arms it on the thread pool after the previous call.
+        await Poll.UntilAsync(() => Time.TryTakeArmed(delay), $"a {delay} timer is armed");
         var before = client.CallCount;
         var due = Time.GetUtcNow() + delay;
         if (delay > TimeSpan.FromMilliseconds(1))
@@ -99,6 +112,68 @@ internal sealed class FallbackFixture
 
     /// <summary>The fake times (relative to <see cref="Start"/>) at which <paramref name="client"/> was called.</summary>
     public TimeSpan[] CallTimes(ScriptedChatClient client) => [.. client.Calls.Select(c => c.ArrivedAt - Start)];
+}
+
+/// <summary>
+/// A fake clock that records every timer armed on it (each Task.Delay creates one; attempt timers are re-armed with
+/// Change), so a test can wait until the code under test has armed the wait it is about to advance past.
+/// </summary>
+internal sealed class ObservedFakeTimeProvider : FakeTimeProvider
+{
+    private readonly List<(long DueMs, DateTimeOffset At)> _armed = [];
+    private int _timersCreated;
+
+    public int TimersCreated => Volatile.Read(ref _timersCreated);
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        var timer = new ObservedTimer(this, base.CreateTimer(callback, state, dueTime, period));
+        Interlocked.Increment(ref _timersCreated);
+        OnArmed(dueTime);
+        return timer;
+    }
+
+    /// <summary>Consumes a record of a timer armed now for exactly <paramref name="due"/> (to the millisecond, as fake timers run).</summary>
+    public bool TryTakeArmed(TimeSpan due)
+    {
+        var now = GetUtcNow();
+        lock (_armed)
+        {
+            var i = _armed.FindIndex(a => a.DueMs == (long)due.TotalMilliseconds && a.At == now);
+            if (i < 0)
+            {
+                return false;
+            }
+
+            _armed.RemoveAt(i);
+            return true;
+        }
+    }
+
+    private void OnArmed(TimeSpan due)
+    {
+        if (due != Timeout.InfiniteTimeSpan)
+        {
+            lock (_armed)
+            {
+                _armed.Add(((long)due.TotalMilliseconds, GetUtcNow()));
+            }
+        }
+    }
+
+    private sealed class ObservedTimer(ObservedFakeTimeProvider owner, ITimer inner) : ITimer
+    {
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            var changed = inner.Change(dueTime, period);
+            owner.OnArmed(dueTime);
+            return changed;
+        }
+
+        public void Dispose() => inner.Dispose();
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
+    }
 }
 
 /// <summary>Bounded real-time polling for work that continues on the thread pool after a fake timer fires.</summary>
@@ -144,13 +219,20 @@ internal sealed class StreamResult
 
     public Exception? Error { get; set; }
 
+    /// <summary>Gets the fake time at which the caller received each update (when drained with a clock).</summary>
+    public List<DateTimeOffset> ReceivedAt { get; } = [];
+
     public string Text => string.Concat(Updates.Select(u => u.Text));
 
     public ChatResponse ToResponse() => Updates.ToChatResponse();
 
-    public static async Task<StreamResult> DrainAsync(IAsyncEnumerable<ChatResponseUpdate> stream)
+    public static Task<StreamResult> DrainAsync(IAsyncEnumerable<ChatResponseUpdate> stream, TimeProvider? clock = null) =>
+        new StreamResult().ReadAsync(stream, clock);
+
+    /// <summary>Reads <paramref name="stream"/> into this result; <see cref="Count"/> shows progress meanwhile.</summary>
+    public async Task<StreamResult> ReadAsync(IAsyncEnumerable<ChatResponseUpdate> stream, TimeProvider? clock = null)
     {
-        var result = new StreamResult();
+        var result = this;
         try
         {
             await foreach (var update in stream)
@@ -158,6 +240,7 @@ internal sealed class StreamResult
                 lock (result.Updates)
                 {
                     result.Updates.Add(update);
+                    result.ReceivedAt.Add(clock?.GetUtcNow() ?? default);
                 }
             }
         }

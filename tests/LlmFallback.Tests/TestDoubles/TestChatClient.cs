@@ -89,6 +89,53 @@ public sealed class TestChatClient : IChatClient
         }
     }
 
+    /// <summary>A stream that yields <paramref name="updates"/>, then runs <paramref name="ending"/> (throw, hang, ...), and reports its disposal.</summary>
+    public static TestChatClient Streaming(IEnumerable<ChatResponseUpdate> updates, Func<CancellationToken, Task>? ending = null, Action? onDisposed = null) => new()
+    {
+        OnGetStreamingResponse = (_, _, ct) => Play(updates, ending, onDisposed, ct),
+    };
+
+    public static async IAsyncEnumerable<ChatResponseUpdate> Play(
+        IEnumerable<ChatResponseUpdate> updates,
+        Func<CancellationToken, Task>? ending,
+        Action? onDisposed,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var update in updates)
+            {
+                await Task.Yield();
+                cancellationToken.ThrowIfCancellationRequested();
+                yield return update;
+            }
+
+            if (ending is not null)
+            {
+                await ending(cancellationToken);
+            }
+        }
+        finally
+        {
+            onDisposed?.Invoke();
+        }
+    }
+
+    public static ChatResponseUpdate Text(string text, string messageId = "m1") =>
+        new(ChatRole.Assistant, text) { MessageId = messageId, ResponseId = "r-" + messageId };
+
+    public static ChatResponseUpdate Finish(string messageId = "m1") =>
+        new() { Role = ChatRole.Assistant, FinishReason = ChatFinishReason.Stop, MessageId = messageId, ResponseId = "r-" + messageId };
+
+    public static Task Hang(CancellationToken cancellationToken) => Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+
+    /// <summary>An ending that goes silent and tells the test when the consumer started waiting on it.</summary>
+    public static Func<CancellationToken, Task> Stall(TaskCompletionSource waiting) => ct =>
+    {
+        waiting.TrySetResult();
+        return Hang(ct);
+    };
+
     public static async IAsyncEnumerable<ChatResponseUpdate> Throwing(Exception error)
     {
         await Task.Yield();
