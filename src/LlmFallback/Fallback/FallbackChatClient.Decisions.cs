@@ -38,8 +38,13 @@ public sealed partial class FallbackChatClient
         state.Attempts.Add(attempt);
         if (failure is not null)
         {
-            state.LastFailure = failure;
-            state.LastProvider = provider;
+            // A provider passed over without a call did not fail this request: what surfaces is the last real failure.
+            if (decision != LlmAttemptDecision.Skipped)
+            {
+                state.LastFailure = failure;
+                state.LastProvider = provider;
+            }
+
             if (decision is LlmAttemptDecision.FailedOver or LlmAttemptDecision.Skipped or LlmAttemptDecision.Rescued && state.ProviderIndex <= 0)
             {
                 state.FallbackReason ??= failure.Kind;
