@@ -242,7 +242,7 @@ public sealed partial class FallbackChatClient
                 decision = decision == LlmAttemptDecision.Retried && provider.Capabilities.PrefillContinuation ? LlmAttemptDecision.Retried : LlmAttemptDecision.Rescued;
             }
 
-            Record(state, provider, failure, duration, decision, activity);
+            var failedAttempt = Record(state, provider, failure, duration, decision, activity);
             activity?.Dispose();
             if (decision == LlmAttemptDecision.Surfaced)
             {
@@ -272,6 +272,8 @@ public sealed partial class FallbackChatClient
             {
                 if (committedChars > 0)
                 {
+                    // Nobody could continue the answer: the attempt was not rescued after all, its failure surfaces.
+                    failedAttempt.Decision = LlmAttemptDecision.Surfaced;
                     Log.StreamPartial(_logger, failedProvider.Name, committedChars, failure);
                     throw Partial(state, committedChars);
                 }
