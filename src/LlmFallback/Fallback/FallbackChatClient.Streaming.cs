@@ -104,12 +104,13 @@ public sealed partial class FallbackChatClient
                     var update = stream.Current;
                     finished |= update.FinishReason is not null;
                     update.ModelId ??= provider.Model;
-                    if (outputCommitted)
+                    if (firstYielded is not null)
                     {
-                        // A continuation is the same answer: keep the message and response identity the caller
-                        // already has, so ToChatResponse() joins it into one message.
-                        update.MessageId = firstYielded?.MessageId;
-                        update.ResponseId = firstYielded?.ResponseId ?? update.ResponseId;
+                        // Whatever follows output the caller already has (a continuation, or a clean restart after
+                        // only empty updates were committed) is the same answer: keep the message and response
+                        // identity the caller already has, so ToChatResponse() joins it into one message.
+                        update.MessageId = firstYielded.MessageId;
+                        update.ResponseId = firstYielded.ResponseId ?? update.ResponseId;
                     }
 
                     last = update;
