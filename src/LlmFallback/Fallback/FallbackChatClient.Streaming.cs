@@ -51,7 +51,8 @@ public sealed partial class FallbackChatClient
             var activity = StartActivity("llmfallback.attempt", provider, state.Calls);
             var attemptStart = _time.GetTimestamp();
             var idle = plan.IdleTimeouts[state.ProviderIndex];
-            var timer = _timers.Rent(plan.FirstTokenTimeouts[state.ProviderIndex], AttemptDeadline.FirstToken, cancellationToken);
+            var firstTokenTimeout = plan.FirstTokenTimeouts[state.ProviderIndex];
+            var timer = _timers.Rent(firstTokenTimeout, AttemptDeadline.FirstToken, cancellationToken);
             IAsyncEnumerator<ChatResponseUpdate>? stream = null;
             Exception? error = null;
             var finished = false;
@@ -62,6 +63,8 @@ public sealed partial class FallbackChatClient
             var deadline = AttemptDeadline.FirstToken;
             var concluded = false;
             var first = true;
+            var producing = false;
+            var firstTokenLeft = firstTokenTimeout;
             try
             {
                 try
@@ -78,9 +81,23 @@ public sealed partial class FallbackChatClient
                 {
                     if (!first)
                     {
-                        timer.Move(finished ? streaming.CompletionGracePeriod : idle, finished ? AttemptDeadline.Completion : AttemptDeadline.Idle);
+                        if (finished)
+                        {
+                            timer.Move(streaming.CompletionGracePeriod, AttemptDeadline.Completion);
+                        }
+                        else if (producing)
+                        {
+                            timer.Move(idle, AttemptDeadline.Idle);
+                        }
+                        else
+                        {
+                            // Content-less updates (a role-only delta, filter results) are not the first token: the
+                            // first-token deadline keeps running, for the time spent waiting on the provider only.
+                            timer.Move(firstTokenLeft, AttemptDeadline.FirstToken);
+                        }
                     }
 
+                    var waitStart = first ? attemptStart : _time.GetTimestamp();
                     first = false;
                     bool hasUpdate;
                     try
@@ -103,6 +120,13 @@ public sealed partial class FallbackChatClient
                     timer.Suspend();
                     var update = stream.Current;
                     finished |= update.FinishReason is not null;
+                    if (!producing && firstTokenLeft != Timeout.InfiniteTimeSpan)
+                    {
+                        firstTokenLeft -= _time.GetElapsedTime(waitStart);
+                        firstTokenLeft = firstTokenLeft > TimeSpan.Zero ? firstTokenLeft : TimeSpan.Zero;
+                    }
+
+                    producing = producing || finished || HasOutput(update);
                     update.ModelId ??= provider.Model;
                     if (firstYielded is not null)
                     {
@@ -336,6 +360,25 @@ public sealed partial class FallbackChatClient
                     break;
             }
         }
+    }
+
+    /// <summary>Whether an update carries output (text, a tool call, reasoning...), as opposed to only a role, empty text or usage.</summary>
+    private static bool HasOutput(ChatResponseUpdate update)
+    {
+        var contents = update.Contents;
+        for (var i = 0; i < contents.Count; i++)
+        {
+            switch (contents[i])
+            {
+                case TextContent t when string.IsNullOrEmpty(t.Text):
+                case UsageContent:
+                    break;
+                default:
+                    return true;
+            }
+        }
+
+        return false;
     }
 
     private static int TextLength(ChatResponseUpdate update)
