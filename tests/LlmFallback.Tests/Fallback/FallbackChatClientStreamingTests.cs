@@ -295,6 +295,28 @@ public sealed class FallbackChatClientStreamingTests
     }
 
     [Fact]
+    public async Task GetStreamingResponseAsync_CallerHoldsAnEmptyFirstUpdate_DoesNotSpendTheFirstTokenTimeout()
+    {
+        var f = new FallbackFixture();
+        var primary = TestChatClient.Streaming([new ChatResponseUpdate(ChatRole.Assistant, string.Empty) { MessageId = "a1" }, TestChatClient.Text("token", "a1"), TestChatClient.Finish("a1")]);
+        var secondary = f.Always(Script.Answer("from b"));
+        using var client = f.Client(
+            [f.Provider("a", primary), f.Provider("b", secondary)],
+            FallbackFixture.Options(o => o.Streaming.FirstTokenTimeout = TimeSpan.FromSeconds(5)));
+
+        var received = new List<string>();
+        await foreach (var update in client.GetStreamingResponseAsync("hi", cancellationToken: Ct))
+        {
+            received.Add(update.Text);
+            f.Advance(TimeSpan.FromSeconds(60));
+            await Poll.SettleAsync();
+        }
+
+        Assert.Equal("token", string.Concat(received));
+        Assert.Equal(0, secondary.CallCount);
+    }
+
+    [Fact]
     public async Task GetStreamingResponseAsync_CallerStopsEarly_DisposesInnerStreamWithoutFailOverOrBreakerVerdict()
     {
         var f = new FallbackFixture();

@@ -104,6 +104,35 @@ public sealed class FallbackChatClientTimeoutTests
     }
 
     [Fact]
+    public async Task GetStreamingResponseAsync_EmptyUpdatesButNoTokenInTime_FirstTokenTimeoutStillApplies()
+    {
+        // Servers often open a stream with content-less updates (a role-only delta, filter results) long before the
+        // first token: those are not the first token.
+        var f = new FallbackFixture();
+        var silent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var primary = TestChatClient.Streaming(
+            [new ChatResponseUpdate(ChatRole.Assistant, string.Empty) { MessageId = "a1" }, new ChatResponseUpdate { MessageId = "a1" }],
+            TestChatClient.Stall(silent));
+        var secondary = f.Always(Script.Answer("from b"));
+        var options = FallbackFixture.Options(o => (o.Streaming.FirstTokenTimeout, o.Streaming.IdleTimeout) = (TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30)));
+        using var client = f.Client([f.Provider("a", primary), f.Provider("b", secondary)], options);
+
+        var drain = StreamResult.DrainAsync(client.GetStreamingResponseAsync("hi", cancellationToken: Ct));
+        await silent.Task.WaitAsync(Ct);
+        f.AdvanceMs(4999);
+        await Poll.SettleAsync();
+        Assert.Equal(0, secondary.CallCount);
+        f.AdvanceMs(1);
+        await Poll.UntilAsync(() => secondary.CallCount == 1, "the next provider is called");
+        var result = await Poll.CompletesAsync(drain);
+
+        Assert.Null(result.Error);
+        Assert.Equal("from b", result.Text);
+        Assert.Equal("first_token_timeout", result.ToResponse().GetLlmCallInfo()!.Attempts[0].Failure!.ErrorCode);
+        Assert.Single(result.ToResponse().Messages);
+    }
+
+    [Fact]
     public async Task GetStreamingResponseAsync_ProviderFirstTokenTimeout_OverridesTheStageValue()
     {
         var f = new FallbackFixture();
