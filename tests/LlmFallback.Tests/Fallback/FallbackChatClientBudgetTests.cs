@@ -49,45 +49,54 @@ public sealed class FallbackChatClientBudgetTests
         Assert.Equal((a, b), (first.CallCount, second.CallCount));
     }
 
+    /// <summary>
+    /// "b" was isolated (401) and is now due for its half-open probe; "capped" may make one call, which its first
+    /// provider "a" spends on a 500. The capped request must not take b's probe without calling it.
+    /// </summary>
+    private static async Task<(FallbackFixture F, LlmProvider B, FallbackChatClient OnlyB, FallbackChatClient Capped)> HalfOpenBehindCappedRequestAsync(bool streaming)
+    {
+        var f = new FallbackFixture();
+        var a = f.Provider("a", f.Always(Script.Status(500)), o => o.Resilience.MaxRetries = 0);
+        var b = f.Provider("b", f.Script(Script.Status(401), Script.Answer("backup healthy").Forever()), o => o.Resilience.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(15));
+        var onlyB = f.Client([b]);
+        var capped = f.Client([a, b], FallbackFixture.Options(o => o.MaxAttemptsPerRequest = 1));
+        Exception? isolating = streaming
+            ? (await StreamResult.DrainAsync(onlyB.GetStreamingResponseAsync("isolates b", cancellationToken: Ct))).Error
+            : await Record.ExceptionAsync(() => onlyB.GetResponseAsync("isolates b", cancellationToken: Ct));
+        Assert.IsType<LlmFallbackExhaustedException>(isolating);
+        f.Advance(TimeSpan.FromSeconds(15));
+        return (f, b, onlyB, capped);
+    }
+
     [Fact]
     public async Task GetResponseAsync_AttemptBudgetSpentBeforeHalfOpenProvider_LeavesItsProbeToTheNextRequest()
     {
-        var f = new FallbackFixture();
-        var primary = f.Always(Script.Status(500));
-        var backup = f.Script(Script.Status(401), Script.Answer("backup healthy").Forever());
-        var a = f.Provider("a", primary, o => o.Resilience.MaxRetries = 0);
-        var b = f.Provider("b", backup, o => o.Resilience.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(15));
-        using var onlyB = f.Client([b]);
-        using var capped = f.Client([a, b], FallbackFixture.Options(o => o.MaxAttemptsPerRequest = 1));
-        await Assert.ThrowsAsync<LlmFallbackExhaustedException>(() => onlyB.GetResponseAsync("isolates b", cancellationToken: Ct));
-        f.Advance(TimeSpan.FromSeconds(15));
+        var (_, b, onlyB, capped) = await HalfOpenBehindCappedRequestAsync(streaming: false);
+        using (onlyB)
+        using (capped)
+        {
+            await Assert.ThrowsAsync<LlmFallbackExhaustedException>(() => capped.GetResponseAsync("capped", cancellationToken: Ct));
+            var probe = await onlyB.GetResponseAsync("probe", cancellationToken: Ct);
 
-        // The capped request spends its one attempt on "a" and must not take b's half-open probe without calling it.
-        await Assert.ThrowsAsync<LlmFallbackExhaustedException>(() => capped.GetResponseAsync("capped", cancellationToken: Ct));
-        var probe = await onlyB.GetResponseAsync("probe", cancellationToken: Ct);
-
-        Assert.Equal("backup healthy", probe.Text);
-        Assert.Equal(LlmCircuitState.Closed, b.GetHealth().State);
+            Assert.Equal("backup healthy", probe.Text);
+            Assert.Equal(LlmCircuitState.Closed, b.GetHealth().State);
+        }
     }
 
     [Fact]
     public async Task GetStreamingResponseAsync_AttemptBudgetSpentBeforeHalfOpenProvider_LeavesItsProbeToTheNextRequest()
     {
-        var f = new FallbackFixture();
-        var primary = f.Always(Script.Status(500));
-        var backup = f.Script(Script.Status(401), Script.Answer("backup healthy").Forever());
-        var a = f.Provider("a", primary, o => o.Resilience.MaxRetries = 0);
-        var b = f.Provider("b", backup, o => o.Resilience.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(15));
-        using var onlyB = f.Client([b]);
-        using var capped = f.Client([a, b], FallbackFixture.Options(o => o.MaxAttemptsPerRequest = 1));
-        await StreamResult.DrainAsync(onlyB.GetStreamingResponseAsync("isolates b", cancellationToken: Ct));
-        f.Advance(TimeSpan.FromSeconds(15));
+        var (_, b, onlyB, capped) = await HalfOpenBehindCappedRequestAsync(streaming: true);
+        using (onlyB)
+        using (capped)
+        {
+            Assert.IsType<LlmFallbackExhaustedException>((await StreamResult.DrainAsync(capped.GetStreamingResponseAsync("capped", cancellationToken: Ct))).Error);
+            var probe = await StreamResult.DrainAsync(onlyB.GetStreamingResponseAsync("probe", cancellationToken: Ct));
 
-        Assert.IsType<LlmFallbackExhaustedException>((await StreamResult.DrainAsync(capped.GetStreamingResponseAsync("capped", cancellationToken: Ct))).Error);
-        var probe = await StreamResult.DrainAsync(onlyB.GetStreamingResponseAsync("probe", cancellationToken: Ct));
-
-        Assert.Null(probe.Error);
-        Assert.Equal("backup healthy", probe.Text);
+            Assert.Null(probe.Error);
+            Assert.Equal("backup healthy", probe.Text);
+            Assert.Equal(LlmCircuitState.Closed, b.GetHealth().State);
+        }
     }
 
     [Fact]

@@ -7,8 +7,6 @@ namespace LlmFallback.Tests.Fallback;
 /// <summary>When every provider fails: one exception listing each attempt, when to come back, and no secrets.</summary>
 public sealed class FallbackChatClientExhaustedTests
 {
-    private const string FakeKey = "sk-live-FAKE0123456789abcdefSECRET";
-
     private static CancellationToken Ct => FallbackFixture.Ct;
 
     [Fact]
@@ -89,13 +87,13 @@ public sealed class FallbackChatClientExhaustedTests
     public async Task GetResponseAsync_ProviderExceptionsCarrySecrets_NeitherMessageNorLogsContainThem()
     {
         var f = new FallbackFixture();
-        var a = f.Always(Script.Throw(() => new HttpRequestException($"Incorrect API key provided: {FakeKey}.", null, HttpStatusCode.Unauthorized)));
-        var b = f.Always(Script.Throw(() => new InvalidOperationException($"upstream echoed: Authorization: Bearer {FakeKey}")));
-        var c = f.Always(Script.Throw(() => new LlmProviderException(LlmFailureKind.RateLimited, "c", 429, null, "rate_limit_exceeded", new InvalidOperationException($"quota for {FakeKey} exceeded"))));
+        var a = f.Always(Script.Throw(() => new HttpRequestException($"Incorrect API key provided: {FallbackFixture.FakeKey}.", null, HttpStatusCode.Unauthorized)));
+        var b = f.Always(Script.Throw(() => new InvalidOperationException($"upstream echoed: Authorization: Bearer {FallbackFixture.FakeKey}")));
+        var c = f.Always(Script.Throw(() => new LlmProviderException(LlmFailureKind.RateLimited, "c", 429, null, "rate_limit_exceeded", new InvalidOperationException($"quota for {FallbackFixture.FakeKey} exceeded"))));
         using var client = f.Client(
-            [f.Provider("a", a, o => o.ApiKey = FakeKey), f.Provider("b", b, o => (o.ApiKey, o.Resilience.MaxRetries) = (FakeKey, 0)), f.Provider("c", c, o => o.Resilience.MaxRetries = 0)]);
+            [f.Provider("a", a, o => o.ApiKey = FallbackFixture.FakeKey), f.Provider("b", b, o => (o.ApiKey, o.Resilience.MaxRetries) = (FallbackFixture.FakeKey, 0)), f.Provider("c", c, o => o.Resilience.MaxRetries = 0)]);
 
-        var error = await Assert.ThrowsAsync<LlmFallbackExhaustedException>(() => client.GetResponseAsync($"my key is {FakeKey}", cancellationToken: Ct));
+        var error = await Assert.ThrowsAsync<LlmFallbackExhaustedException>(() => client.GetResponseAsync($"my key is {FallbackFixture.FakeKey}", cancellationToken: Ct));
 
         Assert.Equal([LlmFailureKind.Authentication, LlmFailureKind.ServerError, LlmFailureKind.RateLimited], error.Attempts.Select(x => x.Kind!.Value));
         AssertNoSecret(error.Message);
@@ -110,10 +108,10 @@ public sealed class FallbackChatClientExhaustedTests
     {
         var f = new FallbackFixture();
         var a = f.Always(Script.Throw(() => new LlmProviderException(
-            LlmFailureKind.ContentPolicy, "a", 400, null, "content_filter", new InvalidOperationException($"flagged prompt 'my key is {FakeKey}'"))));
-        using var client = f.Client([f.Provider("a", a, o => o.ApiKey = FakeKey)]);
+            LlmFailureKind.ContentPolicy, "a", 400, null, "content_filter", new InvalidOperationException($"flagged prompt 'my key is {FallbackFixture.FakeKey}'"))));
+        using var client = f.Client([f.Provider("a", a, o => o.ApiKey = FallbackFixture.FakeKey)]);
 
-        var error = await Assert.ThrowsAsync<LlmProviderException>(() => client.GetResponseAsync($"my key is {FakeKey}", cancellationToken: Ct));
+        var error = await Assert.ThrowsAsync<LlmProviderException>(() => client.GetResponseAsync($"my key is {FallbackFixture.FakeKey}", cancellationToken: Ct));
 
         Assert.Equal(LlmFailureKind.ContentPolicy, error.Kind);
         AssertNoSecret(error.Message);
@@ -124,7 +122,7 @@ public sealed class FallbackChatClientExhaustedTests
     public async Task GetStreamingResponseAsync_EveryProviderFails_ThrowsExhaustedWithoutSecrets()
     {
         var f = new FallbackFixture();
-        var a = f.Always(Script.Throw(() => new HttpRequestException($"Incorrect API key provided: {FakeKey}.", null, HttpStatusCode.Forbidden)));
+        var a = f.Always(Script.Throw(() => new HttpRequestException($"Incorrect API key provided: {FallbackFixture.FakeKey}.", null, HttpStatusCode.Forbidden)));
         var b = f.Always(Script.Answer("never complete").WithoutFinish());
         using var client = f.Client(
             [f.Provider("a", a), f.Provider("b", b, o => o.Resilience.MaxRetries = 0)],
@@ -140,7 +138,7 @@ public sealed class FallbackChatClientExhaustedTests
         AssertLogsHaveNoSecret(f, expectedFailures: 2);
     }
 
-    private static void AssertNoSecret(string text) => Assert.DoesNotContain(FakeKey, text, StringComparison.Ordinal);
+    private static void AssertNoSecret(string text) => Assert.DoesNotContain(FallbackFixture.FakeKey, text, StringComparison.Ordinal);
 
     private static void AssertLogsHaveNoSecret(FallbackFixture f, int expectedFailures)
     {

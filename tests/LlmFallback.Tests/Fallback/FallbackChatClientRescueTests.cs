@@ -6,11 +6,7 @@ namespace LlmFallback.Tests.Fallback;
 /// <summary>Streams that fail after output was committed: continued on a prefill-capable provider, or a clean partial error.</summary>
 public sealed class FallbackChatClientRescueTests
 {
-    private const string FakeKey = "sk-live-FAKE0123456789abcdefSECRET";
-
     private static CancellationToken Ct => FallbackFixture.Ct;
-
-    private static Task Cut(CancellationToken _) => Task.FromException(new HttpIOException(HttpRequestError.ResponseEnded, "The response ended prematurely."));
 
     private static void Prefill(LlmProviderOptions o) => o.Capabilities.PrefillContinuation = true;
 
@@ -149,7 +145,7 @@ public sealed class FallbackChatClientRescueTests
     {
         var f = new FallbackFixture();
         var toolCall = new ChatResponseUpdate(ChatRole.Assistant, [new FunctionCallContent("call-1", "get_weather", new Dictionary<string, object?> { ["city"] = "Oslo" })]) { MessageId = "m1" };
-        var primary = TestChatClient.Streaming([toolCall], Cut);
+        var primary = TestChatClient.Streaming([toolCall], TestChatClient.Cut);
         var continuer = f.Always(Script.Answer(" fox."));
         using var client = f.Client([f.Provider("a", primary), f.Provider("c", continuer, Prefill)]);
 
@@ -202,8 +198,8 @@ public sealed class FallbackChatClientRescueTests
     {
         // a commits only an empty role update and fails (a clean restart); b streams text and is cut; c continues it.
         var f = new FallbackFixture();
-        var primary = TestChatClient.Streaming([new ChatResponseUpdate(ChatRole.Assistant, string.Empty) { MessageId = "a-msg", ResponseId = "a-resp" }], Cut);
-        var middle = TestChatClient.Streaming([TestChatClient.Text("The quick", "b-msg"), TestChatClient.Text(" brown", "b-msg")], Cut);
+        var primary = TestChatClient.Streaming([new ChatResponseUpdate(ChatRole.Assistant, string.Empty) { MessageId = "a-msg", ResponseId = "a-resp" }], TestChatClient.Cut);
+        var middle = TestChatClient.Streaming([TestChatClient.Text("The quick", "b-msg"), TestChatClient.Text(" brown", "b-msg")], TestChatClient.Cut);
         var continuer = TestChatClient.Streaming([TestChatClient.Text(" fox.", "c-msg"), TestChatClient.Finish("c-msg")]);
         using var client = f.Client(
             [f.Provider("a", primary, o => o.Resilience.MaxRetries = 0), f.Provider("b", middle, o => o.Resilience.MaxRetries = 0), f.Provider("c", continuer, Prefill)]);
@@ -223,14 +219,14 @@ public sealed class FallbackChatClientRescueTests
         var f = new FallbackFixture();
         var primary = TestChatClient.Streaming(
             [TestChatClient.Text("Part of")],
-            _ => Task.FromException(new HttpRequestException($"connection reset; Authorization: Bearer {FakeKey}")));
-        using var client = f.Client([f.Provider("a", primary, o => o.ApiKey = FakeKey)]);
+            _ => Task.FromException(new HttpRequestException($"connection reset; Authorization: Bearer {FallbackFixture.FakeKey}")));
+        using var client = f.Client([f.Provider("a", primary, o => o.ApiKey = FallbackFixture.FakeKey)]);
 
         var result = await StreamResult.DrainAsync(client.GetStreamingResponseAsync("hi", cancellationToken: Ct));
 
         var error = Assert.IsType<LlmPartialResponseException>(result.Error);
-        Assert.DoesNotContain(FakeKey, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(FallbackFixture.FakeKey, error.Message, StringComparison.Ordinal);
         Assert.Equal(1, f.Logged("StreamPartial"));
-        Assert.All(f.Logs.GetSnapshot(), r => Assert.DoesNotContain(FakeKey, r.Message, StringComparison.Ordinal));
+        Assert.All(f.Logs.GetSnapshot(), r => Assert.DoesNotContain(FallbackFixture.FakeKey, r.Message, StringComparison.Ordinal));
     }
 }

@@ -11,8 +11,6 @@ public sealed class FallbackChatClientStreamingTests
 {
     private static CancellationToken Ct => FallbackFixture.Ct;
 
-    private static Task Cut(CancellationToken _) => Task.FromException(new HttpIOException(HttpRequestError.ResponseEnded, "The response ended prematurely."));
-
     [Fact]
     public async Task GetStreamingResponseAsync_EndsWithoutFinishReasonInsideHoldback_IsFailureAndNextProviderAnswers()
     {
@@ -68,7 +66,7 @@ public sealed class FallbackChatClientStreamingTests
     public async Task GetStreamingResponseAsync_FinishReasonThenException_IsSuccessFinalisedAtOnce()
     {
         var f = new FallbackFixture();
-        var a = f.Provider("a", TestChatClient.Streaming([TestChatClient.Text("Hello"), TestChatClient.Text(" world"), TestChatClient.Finish()], Cut), o => o.Resilience.CircuitBreaker.ConsecutiveFailures = 1);
+        var a = f.Provider("a", TestChatClient.Streaming([TestChatClient.Text("Hello"), TestChatClient.Text(" world"), TestChatClient.Finish()], TestChatClient.Cut), o => o.Resilience.CircuitBreaker.ConsecutiveFailures = 1);
         var secondary = f.Always(Script.Answer("from b", modelId: "b"));
         using var client = f.Client([a, f.Provider("b", secondary, o => o.Capabilities.PrefillContinuation = true)]);
 

@@ -32,6 +32,9 @@ internal sealed class FallbackFixture
 
     public ILoggerFactory LoggerFactory { get; }
 
+    /// <summary>A fake API key that must never appear in an exception message or a log.</summary>
+    public const string FakeKey = "sk-live-FAKE0123456789abcdefSECRET";
+
     public static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>A provider on the fixture's clock; model "<paramref name="name"/>-model" unless configured otherwise.</summary>

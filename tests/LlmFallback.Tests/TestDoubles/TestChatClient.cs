@@ -127,6 +127,10 @@ public sealed class TestChatClient : IChatClient
     public static ChatResponseUpdate Finish(string messageId = "m1") =>
         new() { Role = ChatRole.Assistant, FinishReason = ChatFinishReason.Stop, MessageId = messageId, ResponseId = "r-" + messageId };
 
+    /// <summary>An ending that cuts the connection, as HttpClient reports a response that ended early.</summary>
+    public static Task Cut(CancellationToken cancellationToken) =>
+        Task.FromException(new System.Net.Http.HttpIOException(System.Net.Http.HttpRequestError.ResponseEnded, "The response ended prematurely."));
+
     public static Task Hang(CancellationToken cancellationToken) => Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
 
     /// <summary>An ending that goes silent and tells the test when the consumer started waiting on it.</summary>
