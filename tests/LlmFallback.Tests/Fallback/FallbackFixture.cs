@@ -35,7 +35,19 @@ internal sealed class FallbackFixture
     /// <summary>A fake API key that must never appear in an exception message or a log.</summary>
     public const string FakeKey = "sk-live-FAKE0123456789abcdefSECRET";
 
-    public static CancellationToken Ct => TestContext.Current.CancellationToken;
+    /// <summary>
+    /// Gets the test's token, cancelled after 15 s of real time as well: a request that waits on fake time nobody
+    /// advances (a regression) then fails its test instead of hanging the run.
+    /// </summary>
+    public static CancellationToken Ct
+    {
+        get
+        {
+            var watchdog = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+            watchdog.CancelAfter(TimeSpan.FromSeconds(15));
+            return watchdog.Token;
+        }
+    }
 
     /// <summary>A provider on the fixture's clock; model "<paramref name="name"/>-model" unless configured otherwise.</summary>
     public LlmProvider Provider(string name, IChatClient client, Action<LlmProviderOptions>? configure = null)
