@@ -29,6 +29,21 @@ public sealed class FallbackChatClientBudgetTests
         Assert.Equal(a + b + c, error.Attempts.Count);
     }
 
+    [Fact]
+    public async Task GetResponseAsync_LastAllowedAttemptFails_ThrowsAtOnceWithoutWaitingForABackoff()
+    {
+        var f = new FallbackFixture();
+        var primary = f.Always(Script.Status(503));
+        using var client = f.Client([f.Provider("a", primary, o => o.Resilience.MaxRetries = 5)], FallbackFixture.Options(o => o.MaxAttemptsPerRequest = 2), jitter: 0.5);
+
+        var task = client.GetResponseAsync("hi", cancellationToken: Ct);
+        await f.ExpectCallAfterAsync(primary, TimeSpan.FromMilliseconds(500));
+        var error = await Assert.ThrowsAsync<LlmFallbackExhaustedException>(() => Poll.CompletesAsync(task));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(500), f.Elapsed);
+        Assert.Equal([LlmAttemptDecision.Retried, LlmAttemptDecision.FailedOver], error.Attempts.Select(a => a.Decision));
+    }
+
     [Theory]
     [InlineData(1, 1, 0)]
     [InlineData(3, 3, 0)]
