@@ -61,9 +61,7 @@ internal static class OpenAIChatClientFactory
 #pragma warning disable OPENAI001
         var chatClient = new OpenAIChat.ChatClient(options.Model ?? string.Empty, authentication, clientOptions);
 #pragma warning restore OPENAI001
-        var client = chatClient.AsIChatClient();
-        return options.Capabilities?.PrefillContinuation == true && settings.PrefillMode is OpenAIPrefillMode.ContinueFinalMessage or OpenAIPrefillMode.MessagePrefix
-            ? new OpenAIPrefillChatClient(client, settings.PrefillMode)
-            : client;
+        var prefill = options.Capabilities?.PrefillContinuation == true ? settings.PrefillMode : OpenAIPrefillMode.None;
+        return new OpenAIAdapterChatClient(chatClient.AsIChatClient(), name, prefill);
     }
 }

@@ -7,7 +7,7 @@ namespace LlmFallback.OpenAI;
 /// (OpenAI, Azure OpenAI with <c>innererror.code</c>, llama.cpp, Ollama, hosted compatibles),
 /// <c>{"object":"error","message","type","code":400}</c> (vLLM, Mistral) and <c>{"error":"…","error_type":"…"}</c> (TGI).
 /// </summary>
-internal readonly record struct OpenAIErrorBody(string? Code, string? Message)
+internal readonly record struct OpenAIErrorBody(string? Code, string? Message, int? Status = null)
 {
     public static OpenAIErrorBody Parse(BinaryData? content)
     {
@@ -37,7 +37,7 @@ internal readonly record struct OpenAIErrorBody(string? Code, string? Message)
             }
 
             var inner = error.TryGetProperty("innererror", out var ie) && ie.ValueKind == JsonValueKind.Object ? String(ie, "code") : null;
-            return new(PickCode(String(error, "code"), inner, String(error, "type")), String(error, "message"));
+            return new(PickCode(String(error, "code"), inner, String(error, "type")), String(error, "message"), Number(error, "code"));
         }
         catch (JsonException)
         {
@@ -71,6 +71,13 @@ internal readonly record struct OpenAIErrorBody(string? Code, string? Message)
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text && !IsNumber(text)
             ? text
             : null;
+
+    // vLLM and llama.cpp repeat the HTTP status as a numeric code; Azure as a string.
+    private static int? Number(JsonElement element, string name) =>
+        !element.TryGetProperty(name, out var value) ? null
+        : value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) ? n
+        : value.ValueKind == JsonValueKind.String && int.TryParse(value.GetString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out n) ? n
+        : null;
 
     private static bool IsNumber(string text)
     {

@@ -7,39 +7,25 @@ namespace LlmFallback.OpenAI;
 /// Asks an OpenAI-compatible server to continue a trailing assistant message (a mid-stream rescue's partial answer)
 /// instead of starting a new turn, by adding the fields the server documents to the request.
 /// </summary>
-internal sealed class OpenAIPrefillChatClient : DelegatingChatClient
+internal static class OpenAIPrefill
 {
-    private readonly OpenAIPrefillMode _mode;
-
-    public OpenAIPrefillChatClient(IChatClient innerClient, OpenAIPrefillMode mode)
-        : base(innerClient)
+    /// <summary>Rewrites the request when it ends with an assistant text message; otherwise leaves it untouched.</summary>
+    /// <returns><see langword="true"/> if the request was rewritten.</returns>
+    public static bool TryPrepare(OpenAIPrefillMode mode, ref IEnumerable<ChatMessage> messages, ref ChatOptions? options)
     {
-        _mode = mode;
-    }
-
-    public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        TryPrepare(ref messages, ref options);
-        return base.GetResponseAsync(messages, options, cancellationToken);
-    }
-
-    public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        TryPrepare(ref messages, ref options);
-        return base.GetStreamingResponseAsync(messages, options, cancellationToken);
-    }
-
-    /// <summary>Rewrites the request when it ends with an assistant message; otherwise leaves it untouched.</summary>
-    internal bool TryPrepare(ref IEnumerable<ChatMessage> messages, ref ChatOptions? options)
-    {
-        var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
-        messages = list;
-        if (list.Count == 0 || list[^1].Role != ChatRole.Assistant || !HasText(list[^1]))
+        if (mode is not (OpenAIPrefillMode.ContinueFinalMessage or OpenAIPrefillMode.MessagePrefix))
         {
             return false;
         }
 
-        if (_mode == OpenAIPrefillMode.MessagePrefix)
+        var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
+        messages = list;
+        if (list.Count == 0 || list[^1].Role != ChatRole.Assistant || !IsText(list[^1]))
+        {
+            return false;
+        }
+
+        if (mode == OpenAIPrefillMode.MessagePrefix)
         {
             var last = list[^1];
             var raw = new OpenAIChat.AssistantChatMessage(last.Text);
@@ -70,7 +56,7 @@ internal sealed class OpenAIPrefillChatClient : DelegatingChatClient
         return true;
     }
 
-    private static bool HasText(ChatMessage message)
+    private static bool IsText(ChatMessage message)
     {
         foreach (var content in message.Contents)
         {
