@@ -134,6 +134,7 @@ public sealed class LlmProvidersBuilder
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlmProviderOptions>, LlmProviderOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FallbackOptions>>(new FallbackOptionsValidator($"{ConfigurationPath}:Fallback")));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlmRetryBudgetOptions>>(new LlmRetryBudgetOptionsValidator($"{ConfigurationPath}:RetryBudget")));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlmProviderTypeCheck>, LlmProviderTypeValidator>());
         var fallback = services.AddOptions<FallbackOptions>();
         var budget = services.AddOptions<LlmRetryBudgetOptions>();
         if (Configuration is not null)
@@ -144,5 +145,6 @@ public sealed class LlmProvidersBuilder
 
         fallback.ValidateOnStart();
         budget.ValidateOnStart();
+        services.AddOptions<LlmProviderTypeCheck>().ValidateOnStart();
     }
 }
