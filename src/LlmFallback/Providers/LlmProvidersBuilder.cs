@@ -122,6 +122,7 @@ public sealed class LlmProvidersBuilder
     {
         var services = Services;
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(new LlmConfigurationPath(ConfigurationPath));
         services.TryAddSingleton(sp => new LlmProviderRegistry(
             sp,
             sp.GetServices<LlmProviderRegistration>(),
@@ -148,3 +149,6 @@ public sealed class LlmProvidersBuilder
         services.AddOptions<LlmProviderTypeCheck>().ValidateOnStart();
     }
 }
+
+/// <summary>The configuration path the providers were bound from (for example <c>Llm</c>), for messages that name keys.</summary>
+internal sealed record LlmConfigurationPath(string Path);
