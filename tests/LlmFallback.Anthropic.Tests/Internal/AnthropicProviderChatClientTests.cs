@@ -4,21 +4,13 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace LlmFallback.Anthropic.Tests;
 
-public sealed class AnthropicProviderChatClientTests : IAsyncLifetime
+public sealed class AnthropicProviderChatClientTests : AnthropicServerTest
 {
-    private AnthropicLoopbackServer _server = null!;
-
-    private static CancellationToken Token => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync() => _server = await AnthropicTestServices.StartServerAsync();
-
-    public async ValueTask DisposeAsync() => await _server.DisposeAsync();
-
     [Fact]
     public async Task GetResponseAsync_Text_SendsDocumentedRequestAndReadsMessage()
     {
-        await using var services = AnthropicTestServices.Build(_server.BaseAddress);
-        _server.Enqueue(WireScenario.Text("Hi!", inputTokens: 12, outputTokens: 3));
+        await using var services = AnthropicTestServices.Build(Server.BaseAddress);
+        Server.Enqueue(WireScenario.Text("Hi!", inputTokens: 12, outputTokens: 3));
 
         var response = await Client(services).GetResponseAsync([new(ChatRole.System, "You are terse."), new(ChatRole.User, "Say hi")], cancellationToken: Token);
 
@@ -28,7 +20,7 @@ public sealed class AnthropicProviderChatClientTests : IAsyncLifetime
         Assert.Equal(3, response.Usage?.OutputTokenCount);
         Assert.Equal(AnthropicLoopbackServer.Model, response.ModelId);
 
-        var request = Assert.Single(_server.Requests);
+        var request = Assert.Single(Server.Requests);
         Assert.Equal("POST", request.Method);
         Assert.Equal("/v1/messages", request.Path);
         Assert.Equal(string.Empty, request.QueryString);
@@ -50,8 +42,8 @@ public sealed class AnthropicProviderChatClientTests : IAsyncLifetime
     [Fact]
     public async Task GetStreamingResponseAsync_CompleteStream_FinishReasonOnlyFromMessageDelta()
     {
-        await using var services = AnthropicTestServices.Build(_server.BaseAddress);
-        _server.Enqueue(WireScenario.Stream(["Hel", "lo"], inputTokens: 9, outputTokens: 2));
+        await using var services = AnthropicTestServices.Build(Server.BaseAddress);
+        Server.Enqueue(WireScenario.Stream(["Hel", "lo"], inputTokens: 9, outputTokens: 2));
 
         var updates = await ReadAllAsync(Client(services).GetStreamingResponseAsync([new(ChatRole.User, "Say hi")], cancellationToken: Token));
 
@@ -62,14 +54,14 @@ public sealed class AnthropicProviderChatClientTests : IAsyncLifetime
         var usage = updates.SelectMany(u => u.Contents).OfType<UsageContent>().Last().Details;
         Assert.Equal(9, usage.InputTokenCount);
         Assert.Equal(2, usage.OutputTokenCount);
-        Assert.True(Assert.Single(_server.Requests).Json.GetProperty("stream").GetBoolean());
+        Assert.True(Assert.Single(Server.Requests).Json.GetProperty("stream").GetBoolean());
     }
 
     [Fact]
     public async Task GetStreamingResponseAsync_CutBeforeMessageDelta_NeverLooksComplete()
     {
-        await using var services = AnthropicTestServices.Build(_server.BaseAddress);
-        _server.Enqueue(WireScenario.StreamCut(["Hel", "lo"]));
+        await using var services = AnthropicTestServices.Build(Server.BaseAddress);
+        Server.Enqueue(WireScenario.StreamCut(["Hel", "lo"]));
         var updates = new List<ChatResponseUpdate>();
 
         var error = await Record.ExceptionAsync(async () =>
@@ -88,8 +80,8 @@ public sealed class AnthropicProviderChatClientTests : IAsyncLifetime
     [Fact]
     public async Task GetStreamingResponseAsync_CleanEndWithoutMessageDelta_HasNoFinishReason()
     {
-        await using var services = AnthropicTestServices.Build(_server.BaseAddress);
-        _server.Enqueue(WireScenario.StreamEndsWithoutFinish(["Hel", "lo"]));
+        await using var services = AnthropicTestServices.Build(Server.BaseAddress);
+        Server.Enqueue(WireScenario.StreamEndsWithoutFinish(["Hel", "lo"]));
 
         var updates = await ReadAllAsync(Client(services).GetStreamingResponseAsync([new(ChatRole.User, "Say hi")], cancellationToken: Token));
 
@@ -100,8 +92,8 @@ public sealed class AnthropicProviderChatClientTests : IAsyncLifetime
     [Fact]
     public async Task GetStreamingResponseAsync_ErrorEventMidStream_ThrowsServerError()
     {
-        await using var services = AnthropicTestServices.Build(_server.BaseAddress);
-        _server.Enqueue(WireScenario.MidStreamError(["Hel"], WireError.Overloaded));
+        await using var services = AnthropicTestServices.Build(Server.BaseAddress);
+        Server.Enqueue(WireScenario.MidStreamError(["Hel"], WireError.Overloaded));
 
         var error = await Record.ExceptionAsync(() => ReadAllAsync(Client(services).GetStreamingResponseAsync([new(ChatRole.User, "Say hi")], cancellationToken: Token)));
 
@@ -115,8 +107,8 @@ public sealed class AnthropicProviderChatClientTests : IAsyncLifetime
     [InlineData(true)]
     public async Task Call_RateLimitedWithRetryAfter_ExceptionClassifiesWithTheDelay(bool stream)
     {
-        await using var services = AnthropicTestServices.Build(_server.BaseAddress);
-        _server.Enqueue(WireScenario.Error(WireError.RateLimited, retryAfter: "2"));
+        await using var services = AnthropicTestServices.Build(Server.BaseAddress);
+        Server.Enqueue(WireScenario.Error(WireError.RateLimited, retryAfter: "2"));
         var client = Client(services);
 
         var error = await Record.ExceptionAsync(() => stream
@@ -132,8 +124,8 @@ public sealed class AnthropicProviderChatClientTests : IAsyncLifetime
     [Fact]
     public async Task Call_RetryAfterMs_IsPreferred()
     {
-        await using var services = AnthropicTestServices.Build(_server.BaseAddress);
-        _server.Enqueue(WireScenario.Error(WireError.RateLimited, retryAfter: "2", retryAfterMs: "1500"));
+        await using var services = AnthropicTestServices.Build(Server.BaseAddress);
+        Server.Enqueue(WireScenario.Error(WireError.RateLimited, retryAfter: "2", retryAfterMs: "1500"));
 
         var error = await Record.ExceptionAsync(() => Client(services).GetResponseAsync([new(ChatRole.User, "Say hi")], cancellationToken: Token));
 
@@ -143,13 +135,13 @@ public sealed class AnthropicProviderChatClientTests : IAsyncLifetime
     [Fact]
     public async Task GetResponseAsync_PrefillEndingInWhitespace_SendsTrimmedPrefillAndDropsTheRepeat()
     {
-        await using var services = AnthropicTestServices.Build(_server.BaseAddress);
-        _server.Enqueue(WireScenario.Text(" world."));
+        await using var services = AnthropicTestServices.Build(Server.BaseAddress);
+        Server.Enqueue(WireScenario.Text(" world."));
 
         var response = await Client(services).GetResponseAsync([new(ChatRole.User, "Greet the world"), new(ChatRole.Assistant, "Hello, ")], cancellationToken: Token);
 
         Assert.Equal("world.", response.Text);
-        var messages = Assert.Single(_server.Requests).Json.GetProperty("messages");
+        var messages = Assert.Single(Server.Requests).Json.GetProperty("messages");
         Assert.Equal(2, messages.GetArrayLength());
         Assert.Equal("assistant", messages[1].GetProperty("role").GetString());
         Assert.Equal("Hello,", messages[1].GetProperty("content")[0].GetProperty("text").GetString());
@@ -158,23 +150,23 @@ public sealed class AnthropicProviderChatClientTests : IAsyncLifetime
     [Fact]
     public async Task GetStreamingResponseAsync_PrefillEndingInWhitespace_ContinuationJoinsWithoutDoubleSpace()
     {
-        await using var services = AnthropicTestServices.Build(_server.BaseAddress);
-        _server.Enqueue(WireScenario.Stream([" ", "wor", "ld."]));
+        await using var services = AnthropicTestServices.Build(Server.BaseAddress);
+        Server.Enqueue(WireScenario.Stream([" ", "wor", "ld."]));
         const string partial = "Hello, ";
 
         var updates = await ReadAllAsync(Client(services).GetStreamingResponseAsync([new(ChatRole.User, "Greet the world"), new(ChatRole.Assistant, partial)], cancellationToken: Token));
 
         Assert.Equal("Hello, world.", partial + string.Concat(updates.Select(u => u.Text)));
-        var prefill = Assert.Single(_server.Requests).Json.GetProperty("messages")[1];
+        var prefill = Assert.Single(Server.Requests).Json.GetProperty("messages")[1];
         Assert.Equal("Hello,", prefill.GetProperty("content")[0].GetProperty("text").GetString());
     }
 
     [Fact]
     public async Task GetResponseAsync_ToolRoundTrip_SendsToolsAndToolBlocks()
     {
-        await using var services = AnthropicTestServices.Build(_server.BaseAddress);
-        _server.Enqueue(WireScenario.ToolCall("toolu_01", "get_weather", """{"city":"Paris"}""", stream: false));
-        _server.Enqueue(WireScenario.Text("Sunny in Paris."));
+        await using var services = AnthropicTestServices.Build(Server.BaseAddress);
+        Server.Enqueue(WireScenario.ToolCall("toolu_01", "get_weather", """{"city":"Paris"}""", stream: false));
+        Server.Enqueue(WireScenario.Text("Sunny in Paris."));
         var tool = AIFunctionFactory.Create((string city) => "sunny", "get_weather", "Gets the weather.");
         var options = new ChatOptions { Tools = [tool] };
         List<ChatMessage> conversation = [new(ChatRole.User, "Weather in Paris?")];
@@ -190,10 +182,10 @@ public sealed class AnthropicProviderChatClientTests : IAsyncLifetime
         var second = await client.GetResponseAsync(conversation, options, Token);
 
         Assert.Equal("Sunny in Paris.", second.Text);
-        var tools = _server.Requests[0].Json.GetProperty("tools");
+        var tools = Server.Requests[0].Json.GetProperty("tools");
         Assert.Equal("get_weather", tools[0].GetProperty("name").GetString());
         Assert.Equal("string", tools[0].GetProperty("input_schema").GetProperty("properties").GetProperty("city").GetProperty("type").GetString());
-        var messages = _server.Requests[1].Json.GetProperty("messages");
+        var messages = Server.Requests[1].Json.GetProperty("messages");
         var toolUse = messages[1].GetProperty("content")[0];
         Assert.Equal("tool_use", toolUse.GetProperty("type").GetString());
         Assert.Equal("toolu_01", toolUse.GetProperty("id").GetString());
@@ -206,8 +198,8 @@ public sealed class AnthropicProviderChatClientTests : IAsyncLifetime
     [Fact]
     public async Task GetStreamingResponseAsync_ToolCallDeltas_AssembleOneCall()
     {
-        await using var services = AnthropicTestServices.Build(_server.BaseAddress);
-        _server.Enqueue(WireScenario.ToolCall("toolu_02", "get_weather", """{"city":"Oslo"}""", stream: true));
+        await using var services = AnthropicTestServices.Build(Server.BaseAddress);
+        Server.Enqueue(WireScenario.ToolCall("toolu_02", "get_weather", """{"city":"Oslo"}""", stream: true));
 
         var updates = await ReadAllAsync(Client(services).GetStreamingResponseAsync([new(ChatRole.User, "Weather in Oslo?")], cancellationToken: Token));
 
@@ -221,7 +213,7 @@ public sealed class AnthropicProviderChatClientTests : IAsyncLifetime
     public async Task Call_ConfiguredVersionBetasAndMaxTokens_AreSent()
     {
         await using var services = AnthropicTestServices.Build(
-            _server.BaseAddress,
+            Server.BaseAddress,
             model: "claude-3-haiku-20240307",
             configureAnthropic: o =>
             {
@@ -229,35 +221,35 @@ public sealed class AnthropicProviderChatClientTests : IAsyncLifetime
                 o.Betas = ["files-api-2025-04-14", "context-1m-2025-08-07"];
                 o.MaxTokens = 8000;
             });
-        _server.Enqueue(WireScenario.Text("ok"));
-        _server.Enqueue(WireScenario.Text("ok"));
+        Server.Enqueue(WireScenario.Text("ok"));
+        Server.Enqueue(WireScenario.Text("ok"));
         var client = Client(services);
 
         await client.GetResponseAsync([new(ChatRole.User, "Say hi")], cancellationToken: Token);
         await client.GetResponseAsync([new(ChatRole.User, "Say hi")], new ChatOptions { MaxOutputTokens = 100 }, Token);
 
-        var request = _server.Requests[0];
+        var request = Server.Requests[0];
         Assert.Equal("2026-10-21", request.Headers["anthropic-version"]);
         Assert.Equal("files-api-2025-04-14,context-1m-2025-08-07", request.Headers["anthropic-beta"]);
         Assert.Equal(4096, request.Json.GetProperty("max_tokens").GetInt32()); // capped at the model's maximum output
-        Assert.Equal(100, _server.Requests[1].Json.GetProperty("max_tokens").GetInt32());
+        Assert.Equal(100, Server.Requests[1].Json.GetProperty("max_tokens").GetInt32());
     }
 
     [Fact]
     public async Task Call_EndpointWithVersionSegment_StillPostsToMessages()
     {
-        await using var services = AnthropicTestServices.Build(new Uri(_server.BaseAddress, "v1/"));
-        _server.Enqueue(WireScenario.Text("ok"));
+        await using var services = AnthropicTestServices.Build(new Uri(Server.BaseAddress, "v1/"));
+        Server.Enqueue(WireScenario.Text("ok"));
 
         await Client(services).GetResponseAsync([new(ChatRole.User, "Say hi")], cancellationToken: Token);
 
-        Assert.Equal("/v1/messages", Assert.Single(_server.Requests).Path);
+        Assert.Equal("/v1/messages", Assert.Single(Server.Requests).Path);
     }
 
     [Fact]
     public async Task GetService_Metadata_NamesAnthropicAndTheModel()
     {
-        await using var services = AnthropicTestServices.Build(_server.BaseAddress);
+        await using var services = AnthropicTestServices.Build(Server.BaseAddress);
 
         var metadata = Client(services).GetService<ChatClientMetadata>();
 

@@ -195,6 +195,7 @@ public abstract class LoopbackProviderServer : IAsyncDisposable
                         await WriteFinishAsync(ctx, req, false, s.InputTokens, s.OutputTokens);
                         break;
                     case WireScenarioKind.StreamCut:
+                        await Task.Delay(100); // let the flushed events reach the client before the reset
                         ctx.Abort();
                         break;
                     case WireScenarioKind.StreamMalformed:
