@@ -102,6 +102,42 @@ public sealed class AnthropicProviderChatClientTests : AnthropicServerTest
         Assert.Equal("overloaded_error", failure.ErrorCode);
     }
 
+    [Fact]
+    public async Task GetStreamingResponseAsync_MalformedEvent_IsServerError()
+    {
+        await using var services = AnthropicTestServices.Build(Server.BaseAddress);
+        Server.Enqueue(WireScenario.StreamMalformed(["Hel"]));
+
+        var error = await Record.ExceptionAsync(() => ReadAllAsync(Client(services).GetStreamingResponseAsync([new(ChatRole.User, "Say hi")], cancellationToken: Token)));
+
+        Assert.Equal(LlmFailureKind.ServerError, Provider(services).Classify(error!).Kind);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_ResetBeforeHeaders_IsTransport()
+    {
+        await using var services = AnthropicTestServices.Build(Server.BaseAddress);
+        Server.Enqueue(WireScenario.ResetBeforeHeaders());
+
+        var error = await Record.ExceptionAsync(() => Client(services).GetResponseAsync([new(ChatRole.User, "Say hi")], cancellationToken: Token));
+
+        Assert.Equal(LlmFailureKind.Transport, Provider(services).Classify(error!).Kind);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_ConnectionRefused_IsTransport()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        await using var services = AnthropicTestServices.Build(new Uri($"http://127.0.0.1:{port}/"));
+
+        var error = await Record.ExceptionAsync(() => Client(services).GetResponseAsync([new(ChatRole.User, "Say hi")], cancellationToken: Token));
+
+        Assert.Equal(LlmFailureKind.Transport, Provider(services).Classify(error!).Kind);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
