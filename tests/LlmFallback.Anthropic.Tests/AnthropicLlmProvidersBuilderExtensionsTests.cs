@@ -1,6 +1,8 @@
 using System.Net.Http;
 using LlmFallback.Conformance;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 
 namespace LlmFallback.Anthropic.Tests;
@@ -180,6 +182,28 @@ public sealed class AnthropicLlmProvidersBuilderExtensionsTests : AnthropicServe
         Assert.Null(caps.ContextWindow);
         Assert.Null(caps.MaxOutputTokens);
         Assert.False(caps.PrefillContinuation);
+    }
+
+    [Theory]
+    [InlineData("claude-next-9", true)]
+    [InlineData("claude-haiku-4-5", false)]
+    public void Provider_ModelMissingFromTheTable_IsLoggedAsWarning(string model, bool warned)
+    {
+        var logs = new FakeLogCollector();
+        using var services = AnthropicTestServices.Build(Server.BaseAddress, model: model, services: s => s.AddLogging(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(new FakeLoggerProvider(logs))));
+
+        services.GetRequiredKeyedService<LlmProvider>("claude");
+
+        var warning = logs.GetSnapshot().SingleOrDefault(r => r.Id.Id == 3002);
+        Assert.Equal(warned, warning is not null);
+        if (warned)
+        {
+            Assert.Equal(LogLevel.Warning, warning!.Level);
+            Assert.Contains("'claude'", warning.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Single(logs.GetSnapshot(), r => r.Id.Id == 3001);
+        Assert.DoesNotContain(logs.GetSnapshot(), r => r.Message.Contains(AnthropicTestServices.ApiKey, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -2,6 +2,8 @@ using Anthropic;
 using Anthropic.Core;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace LlmFallback.Anthropic;
@@ -51,8 +53,16 @@ internal static class AnthropicProviderType
             clientOptions.BaseUrl = BaseUrl(endpoint);
         }
 
+        var logger = (ILogger?)services.GetService<ILoggerFactory>()?.CreateLogger("LlmFallback.Anthropic") ?? NullLogger.Instance;
+        var caps = options.Capabilities ?? new LlmProviderCapabilities();
+        if (caps.ContextWindow is null && adapter.ApplyModelDefaults && !AnthropicModelCatalog.TryGet(options.Model, out _))
+        {
+            Log.ModelUnknown(logger, name, options.Model);
+        }
+
+        Log.ProviderCreated(logger, name, options.Model, caps.ContextWindow, caps.MaxOutputTokens, caps.PrefillContinuation);
         var client = new AnthropicClient(clientOptions);
-        var maxTokens = options.Capabilities?.MaxOutputTokens is { } limit ? Math.Min(adapter.MaxTokens, limit) : adapter.MaxTokens;
+        var maxTokens = caps.MaxOutputTokens is { } limit ? Math.Min(adapter.MaxTokens, limit) : adapter.MaxTokens;
         return new AnthropicProviderChatClient(client.AsIChatClient(options.Model, maxTokens, adapter.ThinkingMode), client);
     }
 
