@@ -75,6 +75,9 @@ public static class GeminiLlmProvidersBuilderExtensions
 
         var registration = new GeminiRegistration(builder.Configuration, builder.ConfigurationPath);
         services.AddSingleton(registration);
+
+        // IHttpClientFactory, also for providers whose named client was not registered here.
+        services.AddHttpClient();
         services.AddSingleton<IConfigureOptions<LlmProviderOptions>>(registration.Defaults);
         services.AddSingleton<IPostConfigureOptions<LlmProviderOptions>>(registration.Defaults);
         services.AddSingleton<IValidateOptions<LlmProviderOptions>>(new GeminiProviderOptionsValidator(registration, Environment.GetEnvironmentVariable));
