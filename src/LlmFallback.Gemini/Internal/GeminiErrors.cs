@@ -88,9 +88,12 @@ internal static class GeminiErrors
         return new LlmProviderException(kind, provider, status, retryAfter, reason ?? code, inner);
     }
 
-    /// <summary>The prompt or the answer was blocked by a safety or policy filter.</summary>
+    /// <summary>
+    /// The prompt or the answer was blocked by a safety or policy filter. Gemini says so in a successful response, so
+    /// the status is the response's 200; the block or finish reason is the error code.
+    /// </summary>
     public static LlmProviderException Blocked(string reason, string provider) =>
-        new(LlmFailureKind.ContentPolicy, provider, statusCode: null, retryAfter: null, errorCode: reason);
+        new(LlmFailureKind.ContentPolicy, provider, statusCode: 200, retryAfter: null, errorCode: reason);
 
     private static bool IsAccountReason(string? reason) => reason is not null
         && (reason.StartsWith("API_KEY_", StringComparison.Ordinal)

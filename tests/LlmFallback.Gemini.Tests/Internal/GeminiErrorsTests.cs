@@ -94,12 +94,12 @@ public class GeminiErrorsTests
     }
 
     [Fact]
-    public void Blocked_Reason_IsContentPolicyWithTheReasonAsCode()
+    public void Blocked_Reason_IsContentPolicyWithTheReasonAsCodeAndTheResponseStatus()
     {
         var ex = GeminiErrors.Blocked("PROHIBITED_CONTENT", "gem");
 
         Assert.Equal(LlmFailureKind.ContentPolicy, ex.Kind);
         Assert.Equal("PROHIBITED_CONTENT", ex.ErrorCode);
-        Assert.Null(ex.StatusCode);
+        Assert.Equal(200, ex.StatusCode);
     }
 }
