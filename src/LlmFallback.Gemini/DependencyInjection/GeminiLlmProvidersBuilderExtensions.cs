@@ -1,6 +1,5 @@
 using LlmFallback;
 using LlmFallback.Gemini;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Net.Http;
 using System.Text.Json;
 
 namespace LlmFallback.Gemini;
