@@ -1,5 +1,5 @@
 using LlmFallback;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -18,7 +18,8 @@ public static class LlmHttpClientServiceCollectionExtensions
     /// <summary>
     /// Registers a provider's named <see cref="HttpClient"/>: no client-level timeout (attempt, first-token and idle
     /// timeouts belong to the provider's attempt policy, so long streams are not cut at 100 s), no retry handler (the
-    /// attempt policy is the only retry layer), and the replica pool when the provider has replicas.
+    /// attempt policy is the only retry layer), and the replica pool when the provider has replicas (its state lives in
+    /// the singleton <see cref="LlmReplicaPools"/>, so it survives the factory's handler recycling).
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="providerName">The provider's name.</param>
@@ -27,8 +28,9 @@ public static class LlmHttpClientServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         var name = GetLlmHttpClientName(providerName);
+        services.TryAddSingleton(LlmReplicaPools.Create);
         return services.AddHttpClient(name)
             .ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan)
-            .AddHttpMessageHandler(sp => new ReplicaPoolHandler(sp.GetRequiredService<IOptionsMonitor<LlmProviderOptions>>().Get(providerName)));
+            .AddHttpMessageHandler(sp => new ReplicaPoolHandler(sp.GetRequiredService<LlmReplicaPools>().GetSlot(providerName)));
     }
 }
