@@ -122,6 +122,7 @@ public sealed class LlmProvidersBuilder
     {
         var services = Services;
         services.TryAddSingleton(TimeProvider.System);
+        LlmHttpClientServiceCollectionExtensions.AddLlmHttpClientDefaults(services);
         services.TryAddSingleton(sp => new LlmProviderRegistry(
             sp,
             sp.GetServices<LlmProviderRegistration>(),
