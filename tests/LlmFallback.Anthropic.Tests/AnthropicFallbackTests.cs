@@ -73,13 +73,19 @@ public sealed class AnthropicFallbackTests : IAsyncLifetime
     public async Task Chain_StreamCutAfterCommittedText_SecondaryContinuesThePrefill()
     {
         await using var services = BuildChain(primaryRetries: 0);
-        _primary.Enqueue(WireScenario.StreamCut(["Hello, "]));
+        var cut = new TaskCompletionSource();
+        _primary.Enqueue(WireScenario.StreamCut(["Hello, "], cut.Task));
         _secondary.Enqueue(WireScenario.Stream([" wor", "ld."]));
 
+        // The caller holds "Hello, " before the connection is cut, so the answer must be continued, not restarted.
         var text = new System.Text.StringBuilder();
         await foreach (var update in Fallback(services).GetStreamingResponseAsync([new(ChatRole.User, "Greet the world")], cancellationToken: Token))
         {
             text.Append(update.Text);
+            if (text.ToString() == "Hello, ")
+            {
+                cut.TrySetResult();
+            }
         }
 
         Assert.Equal("Hello, world.", text.ToString());

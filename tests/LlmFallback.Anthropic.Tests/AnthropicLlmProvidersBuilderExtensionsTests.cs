@@ -68,6 +68,7 @@ public sealed class AnthropicLlmProvidersBuilderExtensionsTests : AnthropicServe
         await services.GetRequiredKeyedService<IChatClient>("claude").GetResponseAsync([new(ChatRole.User, "Say hi")], cancellationToken: Token);
 
         Assert.Equal(1, counter.Requests);
+        Assert.Equal(Timeout.InfiniteTimeSpan, services.GetRequiredService<IHttpClientFactory>().CreateClient(LlmHttpClientServiceCollectionExtensions.GetLlmHttpClientName("claude")).Timeout);
     }
 
     [Theory]

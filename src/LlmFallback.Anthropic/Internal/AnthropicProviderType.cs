@@ -31,10 +31,9 @@ internal static class AnthropicProviderType
             throw new InvalidOperationException($"Anthropic provider '{name}' has no Model: name a Claude model, such as claude-sonnet-4-5.");
         }
 
-        // The attempt policy owns every timeout, so the client has none of its own (no 100 s cut of long streams),
-        // even when the named client was not registered with AddLlmHttpClient.
+        // The core configures every LlmFallback.<provider> client: no client timeout (the attempt policy owns
+        // timeouts, so long streams are not cut at 100 s), no retry handler, replicas when configured.
         var http = services.GetRequiredService<IHttpClientFactory>().CreateClient(LlmHttpClientServiceCollectionExtensions.GetLlmHttpClientName(name));
-        http.Timeout = Timeout.InfiniteTimeSpan;
         var handler = new AnthropicWireHandler(apiKey.Trim(), adapter.ApiVersion, adapter.Betas, services.GetService<TimeProvider>() ?? TimeProvider.System);
         var clientOptions = new ClientOptions
         {
