@@ -1,8 +1,5 @@
 namespace LlmFallback.Anthropic;
 
-/// <summary>What one Claude model can do, from Anthropic's published model pages.</summary>
-internal readonly record struct AnthropicModelInfo(int ContextWindow, int MaxOutputTokens, bool JsonSchema, bool PrefillContinuation);
-
 /// <summary>
 /// Capabilities of the Claude models the Messages API serves, keyed by model family (the id without a snapshot date).
 /// Every listed model takes tools and images. Claude 4.6 and later reject a trailing assistant message (prefill) with
