@@ -94,6 +94,28 @@ public sealed class AnthropicFallbackTests : IAsyncLifetime
         Assert.Equal("Hello,", messages[1].GetProperty("content")[0].GetProperty("text").GetString());
     }
 
+    [Fact]
+    public async Task Chain_StreamCutAndBackupRejectsPrefill_EndsPartialWithoutCallingIt()
+    {
+        await using var services = BuildChain(primaryRetries: 0, backupModel: "claude-opus-4-6");
+        var cut = new TaskCompletionSource();
+        _primary.Enqueue(WireScenario.StreamCut(["Hello, "], cut.Task));
+        var text = new System.Text.StringBuilder();
+
+        var error = await Assert.ThrowsAsync<LlmPartialResponseException>(async () =>
+        {
+            await foreach (var update in Fallback(services).GetStreamingResponseAsync([new(ChatRole.User, "Greet the world")], cancellationToken: Token))
+            {
+                text.Append(update.Text);
+                cut.TrySetResult();
+            }
+        });
+
+        Assert.Equal("Hello, ", text.ToString());
+        Assert.Empty(_secondary.Requests);
+        Assert.Equal(LlmFailureKind.Transport, error.Attempts[0].Kind);
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         for (var i = 0; i < 500 && !condition(); i++)
@@ -104,7 +126,7 @@ public sealed class AnthropicFallbackTests : IAsyncLifetime
         Assert.True(condition());
     }
 
-    private ServiceProvider BuildChain(int primaryRetries)
+    private ServiceProvider BuildChain(int primaryRetries, string backupModel = "claude-haiku-4-5")
     {
         var collection = new ServiceCollection();
         collection.AddSingleton<TimeProvider>(_time);
@@ -119,7 +141,7 @@ public sealed class AnthropicFallbackTests : IAsyncLifetime
             .AddAnthropicProvider("backup", o =>
             {
                 o.Endpoint = _secondary.BaseAddress;
-                o.Model = "claude-haiku-4-5";
+                o.Model = backupModel;
                 o.ApiKey = AnthropicTestServices.ApiKey;
             });
         collection.AddFallbackChatClient("claude", "backup");
