@@ -126,6 +126,7 @@ public sealed class LlmProvidersBuilder
         var services = Services;
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(new LlmConfigurationPath(ConfigurationPath));
+        LlmHttpClientServiceCollectionExtensions.AddLlmHttpClientDefaults(services);
         services.TryAddSingleton(sp => new LlmProviderRegistry(
             sp,
             sp.GetServices<LlmProviderRegistration>(),
