@@ -45,14 +45,43 @@ public class LlmHttpClientServiceCollectionExtensionsTests
         services.AddLlmHttpClient("openai");
         using var sp = services.BuildServiceProvider();
 
-        var options = sp.GetRequiredService<IOptionsMonitor<HttpClientFactoryOptions>>().Get("LlmFallback.openai");
+        Assert.Equal(["ReplicaPoolHandler"], Handlers(sp, "LlmFallback.openai"));
+    }
+
+    private static List<string> Handlers(IServiceProvider sp, string name)
+    {
+        var options = sp.GetRequiredService<IOptionsMonitor<HttpClientFactoryOptions>>().Get(name);
         var builder = new TestHandlerBuilder(sp);
         foreach (var action in options.HttpMessageHandlerBuilderActions)
         {
             action(builder);
         }
 
-        Assert.Equal(["ReplicaPoolHandler"], builder.AdditionalHandlers.Select(h => h.GetType().Name));
+        return [.. builder.AdditionalHandlers.Select(h => h.GetType().Name)];
+    }
+
+    [Fact]
+    public void AddLlmHttpClient_CalledTwice_AppliesTheSettingsOnce()
+    {
+        var services = new ServiceCollection();
+        services.AddLlmHttpClient("openai");
+        services.AddLlmHttpClient("openai");
+        using var sp = services.BuildServiceProvider();
+
+        Assert.Equal(["ReplicaPoolHandler"], Handlers(sp, "LlmFallback.openai"));
+    }
+
+    [Fact]
+    public void AddLlmProviders_ClientAnAdapterCreatesWithoutRegistering_GetsTheSettings()
+    {
+        var services = new ServiceCollection();
+        services.AddLlmProviders();
+        using var sp = services.BuildServiceProvider();
+
+        using var client = sp.GetRequiredService<IHttpClientFactory>().CreateClient(LlmHttpClientServiceCollectionExtensions.GetLlmHttpClientName("local"));
+
+        Assert.Equal(Timeout.InfiniteTimeSpan, client.Timeout);
+        Assert.Equal(["ReplicaPoolHandler"], Handlers(sp, "LlmFallback.local"));
     }
 
     [Fact]
