@@ -33,6 +33,7 @@ public sealed partial class FallbackChatClient
         StringBuilder? committedText = null;
         List<ChatResponseUpdate>? held = null;
         ChatResponseUpdate? last = null;
+        ChatResponseUpdate? firstYielded = null;
 
         while (true)
         {
@@ -103,6 +104,14 @@ public sealed partial class FallbackChatClient
                     var update = stream.Current;
                     finished |= update.FinishReason is not null;
                     update.ModelId ??= provider.Model;
+                    if (outputCommitted)
+                    {
+                        // A continuation is the same answer: keep the message and response identity the caller
+                        // already has, so ToChatResponse() joins it into one message.
+                        update.MessageId = firstYielded?.MessageId;
+                        update.ResponseId = firstYielded?.ResponseId ?? update.ResponseId;
+                    }
+
                     last = update;
 
                     if (!committed)
@@ -122,6 +131,7 @@ public sealed partial class FallbackChatClient
                         committed = true;
                         foreach (var h in held)
                         {
+                            firstYielded ??= h;
                             Track(h, streaming, ref committedText, ref committedChars, ref rescuable);
                             yield return h;
                         }
@@ -130,6 +140,7 @@ public sealed partial class FallbackChatClient
                         continue;
                     }
 
+                    firstYielded ??= update;
                     Track(update, streaming, ref committedText, ref committedChars, ref rescuable);
                     yield return update;
                 }
@@ -242,13 +253,14 @@ public sealed partial class FallbackChatClient
             var failedProvider = provider;
             if (decision == LlmAttemptDecision.Retried)
             {
+                var resumeAt = end + ToTimestampTicks(delay);
                 if (delay > TimeSpan.Zero)
                 {
                     await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
                 }
 
                 state.RetriesOnProvider++;
-                if (TryAcquire(state, provider, _time.GetTimestamp()))
+                if (TryAcquireAfterWait(state, provider, resumeAt))
                 {
                     rescued |= committedChars > 0;
                     continue;

@@ -40,6 +40,22 @@ internal static class LlmOptionsValidation
                     errors.Add($"{key}:Endpoint must be an absolute http or https address.");
                 }
 
+                else if (replicaEndpoint.Query.Length > 0 || replicaEndpoint.Fragment.Length > 0)
+                {
+                    errors.Add($"{key}:Endpoint must be a base address without a query or fragment.");
+                }
+                else
+                {
+                    for (var j = 0; j < i; j++)
+                    {
+                        if (options.Replicas[j]?.Endpoint is { IsAbsoluteUri: true } other && string.Equals(BaseAddress(other), BaseAddress(replicaEndpoint), StringComparison.Ordinal))
+                        {
+                            errors.Add($"{key}:Endpoint repeats {prefix}:Replicas:{j.ToString(CultureInfo.InvariantCulture)}:Endpoint; give the replica a larger Weight instead.");
+                            break;
+                        }
+                    }
+                }
+
                 if (replica is not null)
                 {
                     Range(replica.Weight, 1, 1000, $"{key}:Weight", errors);
@@ -48,6 +64,20 @@ internal static class LlmOptionsValidation
         }
 
         Defined(options.Balancing, $"{prefix}:Balancing", errors);
+        if (options.ReplicaHealth is not { } health)
+        {
+            errors.Add($"{prefix}:ReplicaHealth must not be null.");
+        }
+        else
+        {
+            Range(health.ConsecutiveFailures, 1, 1000, $"{prefix}:ReplicaHealth:ConsecutiveFailures", errors);
+            Duration(health.BaseEjectionTime, TimeSpan.FromMilliseconds(1), MaxDuration, $"{prefix}:ReplicaHealth:BaseEjectionTime", errors);
+            Duration(health.MaxEjectionTime, TimeSpan.FromMilliseconds(1), MaxDuration, $"{prefix}:ReplicaHealth:MaxEjectionTime", errors);
+            if (health.MaxEjectionTime < health.BaseEjectionTime)
+            {
+                errors.Add($"{prefix}:ReplicaHealth:MaxEjectionTime must not be less than {prefix}:ReplicaHealth:BaseEjectionTime.");
+            }
+        }
 
         if (options.Capabilities is not { } caps)
         {
@@ -179,6 +209,8 @@ internal static class LlmOptionsValidation
             }
         }
     }
+
+    private static string BaseAddress(Uri address) => address.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped).TrimEnd('/');
 
     private static void Range(int value, int min, int max, string key, List<string> errors)
     {

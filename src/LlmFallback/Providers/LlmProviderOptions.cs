@@ -41,6 +41,9 @@ public sealed class LlmProviderOptions
     /// <value>The default is <see cref="LlmReplicaBalancing.LeastInFlight"/>.</value>
     public LlmReplicaBalancing Balancing { get; set; } = LlmReplicaBalancing.LeastInFlight;
 
+    /// <summary>Gets or sets when a replica is taken out of rotation and for how long (used only with <see cref="Replicas"/>).</summary>
+    public LlmReplicaHealthOptions ReplicaHealth { get; set; } = new();
+
     /// <summary>Gets or sets what the model can do.</summary>
     public LlmProviderCapabilities Capabilities { get; set; } = new();
 
@@ -61,6 +64,7 @@ public sealed class LlmProviderOptions
         copy.Pricing = (Pricing ?? new()).Clone();
         copy.Resilience = (Resilience ?? new()).Clone();
         copy.Replicas = Replicas is null ? [] : [.. Replicas];
+        copy.ReplicaHealth = (ReplicaHealth ?? new()).Clone();
         return copy;
     }
 }
