@@ -27,5 +27,4 @@ internal static class TestProviders
 
     public static Uri V1(this LoopbackProviderServer server) => new(server.BaseAddress, "v1");
 
-    public static string? Header(this RecordedRequest request, string name) => request.Headers.TryGetValue(name, out var value) ? value : null;
 }
