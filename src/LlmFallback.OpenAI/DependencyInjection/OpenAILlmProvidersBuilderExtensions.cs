@@ -18,14 +18,13 @@ public static class OpenAILlmProvidersBuilderExtensions
     public static LlmProvidersBuilder AddOpenAI(this LlmProvidersBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        if (FindState(builder.Services) is not null)
+        var services = builder.Services;
+        if (IsRegistered(services))
         {
             return builder;
         }
 
-        var state = new OpenAIRegistrationState();
-        var services = builder.Services;
-        services.AddSingleton(state);
+        services.AddSingleton(new OpenAIRegistrationState());
         services.AddOptions<OpenAIProviderOptions>();
 
         var classifier = new OpenAIFailureClassifier();
@@ -47,13 +46,12 @@ public static class OpenAILlmProvidersBuilderExtensions
 
         if (configuration is not null)
         {
+            services.AddSingleton<IConfigureOptions<OpenAIProviderOptions>>(new OpenAIOptionsBinder(configuration));
             foreach (var section in configuration.GetSection("Providers").GetChildren())
             {
-                services.AddOptions<OpenAIProviderOptions>(section.Key).Bind(section);
-                state.Bound.Add(section.Key);
                 if (OpenAIProviderTypes.Normalize(section["Type"]) is not null)
                 {
-                    AddHttpClient(services, state, section.Key);
+                    services.AddLlmHttpClient(section.Key);
                 }
             }
         }
@@ -112,39 +110,25 @@ public static class OpenAILlmProvidersBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         builder.AddOpenAI();
-        var state = FindState(builder.Services)!;
-        if (builder.Configuration is { } configuration && state.Bound.Add(name))
-        {
-            builder.Services.AddOptions<OpenAIProviderOptions>(name).Bind(configuration.GetSection("Providers").GetSection(name));
-        }
-
         if (configureAdapter is not null)
         {
             builder.Services.Configure(name, configureAdapter);
         }
 
-        AddHttpClient(builder.Services, state, name);
+        builder.Services.AddLlmHttpClient(name);
         return builder.AddProvider(name, type, configure);
     }
 
-    private static void AddHttpClient(IServiceCollection services, OpenAIRegistrationState state, string name)
-    {
-        if (state.HttpClients.Add(name))
-        {
-            services.AddLlmHttpClient(name);
-        }
-    }
-
-    private static OpenAIRegistrationState? FindState(IServiceCollection services)
+    private static bool IsRegistered(IServiceCollection services)
     {
         for (var i = 0; i < services.Count; i++)
         {
-            if (services[i].ServiceType == typeof(OpenAIRegistrationState) && !services[i].IsKeyedService)
+            if (services[i].ServiceType == typeof(OpenAIRegistrationState))
             {
-                return (OpenAIRegistrationState?)services[i].ImplementationInstance;
+                return true;
             }
         }
 
-        return null;
+        return false;
     }
 }

@@ -17,11 +17,9 @@ internal static class OpenAIChatClientFactory
         var settings = OpenAIProviderSettings.Resolve(options, adapter)
             ?? throw new InvalidOperationException($"Provider '{name}' has type '{options.Type}', which the OpenAI adapter does not serve.");
 
+        // The provider's named client: no client timeout (the attempt policy owns timeouts), the replica pool, and
+        // whatever handlers the application added to it.
         var httpClient = services.GetRequiredService<IHttpClientFactory>().CreateClient(LlmHttpClientServiceCollectionExtensions.GetLlmHttpClientName(name));
-
-        // Attempt, first-token and idle timeouts belong to the provider's attempt policy; a client-level timeout would
-        // cut long streams. AddLlmHttpClient sets this too; a provider added without it must not get the 100 s default.
-        httpClient.Timeout = Timeout.InfiniteTimeSpan;
         var clientOptions = new OpenAIClientOptions
         {
             Transport = new HttpClientPipelineTransport(httpClient),
