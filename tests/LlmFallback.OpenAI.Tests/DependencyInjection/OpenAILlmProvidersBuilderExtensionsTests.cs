@@ -195,6 +195,37 @@ public sealed class OpenAILlmProvidersBuilderExtensionsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AddOpenAIProvider_NetworkTimeout_ReachesTheSdk()
+    {
+        await using var sp = TestProviders.Build(b => b.AddOpenAIProvider(
+            "openai",
+            o => { o.Model = "gpt-4o"; o.Endpoint = _server.V1(); o.ApiKey = "test-key"; },
+            o => o.NetworkTimeout = TimeSpan.FromMilliseconds(30)));
+        var never = new TaskCompletionSource();
+        _server.Enqueue(WireScenario.SlowFirstByte(never.Task, WireScenario.Text("too late")));
+        var provider = sp.GetRequiredKeyedService<LlmProvider>("openai");
+
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => provider.Client.GetResponseAsync(TestProviders.Conversation, cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Equal(LlmFailureKind.Timeout, provider.Classify(ex).Kind);
+        Assert.Single(_server.Requests);
+    }
+
+    [Fact]
+    public async Task AddOpenAIProvider_KeyedServices_AreSingletonsOfTheRegistry()
+    {
+        await using var sp = TestProviders.Build(b => b.AddOpenAIProvider("openai", o => { o.Model = "gpt-4o"; o.Endpoint = _server.V1(); o.ApiKey = "test-key"; }));
+
+        var provider = sp.GetRequiredKeyedService<LlmProvider>("openai");
+
+        Assert.Same(provider, sp.GetRequiredKeyedService<LlmProvider>("openai"));
+        Assert.Same(provider.Client, sp.GetRequiredKeyedService<IChatClient>("openai"));
+        Assert.Same(provider, sp.GetRequiredService<LlmProviderRegistry>().GetProvider("openai"));
+        Assert.Equal("OpenAI", provider.Type);
+        Assert.Equal(128_000, provider.Capabilities.ContextWindow);
+    }
+
+    [Fact]
     public void AddOpenAI_CalledTwice_RegistersOnce()
     {
         var services = new ServiceCollection();

@@ -59,3 +59,21 @@ public class OpenAILiveTests
         Assert.Equal(LlmFailureKind.ModelNotFound, provider.Classify(ex).Kind);
     }
 }
+
+/// <summary>Calls a real Azure OpenAI deployment through the v1 endpoint; skipped unless <c>AZURE_OPENAI_API_KEY</c>, <c>AZURE_OPENAI_ENDPOINT</c> and <c>AZURE_OPENAI_DEPLOYMENT</c> are set.</summary>
+public class AzureOpenAILiveTests
+{
+    [Fact]
+    public async Task GetResponseAsync_RealAzureOpenAI_Answers()
+    {
+        var key = Environment.GetEnvironmentVariable("AZURE_OPENAI_API_KEY");
+        var endpoint = Environment.GetEnvironmentVariable("AZURE_OPENAI_ENDPOINT");
+        var deployment = Environment.GetEnvironmentVariable("AZURE_OPENAI_DEPLOYMENT");
+        Assert.SkipWhen(string.IsNullOrEmpty(key) || string.IsNullOrEmpty(endpoint) || string.IsNullOrEmpty(deployment), "AZURE_OPENAI_API_KEY, AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_DEPLOYMENT are not all set; live Azure tests are skipped.");
+        await using var sp = TestProviders.Build(b => b.AddAzureOpenAIProvider("azure", o => { o.Endpoint = new Uri(endpoint!); o.Model = deployment; }));
+
+        var response = await sp.GetRequiredKeyedService<IChatClient>("azure").GetResponseAsync("Say hi", new ChatOptions { MaxOutputTokens = 16 }, TestContext.Current.CancellationToken);
+
+        Assert.False(string.IsNullOrWhiteSpace(response.Text));
+    }
+}
