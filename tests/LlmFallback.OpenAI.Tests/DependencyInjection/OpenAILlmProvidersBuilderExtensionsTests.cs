@@ -212,6 +212,22 @@ public sealed class OpenAILlmProvidersBuilderExtensionsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AddOpenAIProvider_ConnectionRefused_IsTransport()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        await using var sp = TestProviders.Build(b => b.AddOpenAIProvider("openai", o => { o.Model = "gpt-4o"; o.Endpoint = new($"http://127.0.0.1:{port}/v1"); o.ApiKey = "test-key"; }));
+        var provider = sp.GetRequiredKeyedService<LlmProvider>("openai");
+
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => provider.Client.GetResponseAsync(TestProviders.Conversation, cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Equal(LlmFailureKind.Transport, provider.Classify(ex).Kind);
+        Assert.DoesNotContain("test-key", ex.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AddOpenAIProvider_KeyedServices_AreSingletonsOfTheRegistry()
     {
         await using var sp = TestProviders.Build(b => b.AddOpenAIProvider("openai", o => { o.Model = "gpt-4o"; o.Endpoint = _server.V1(); o.ApiKey = "test-key"; }));
