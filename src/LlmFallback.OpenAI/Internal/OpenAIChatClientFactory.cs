@@ -27,6 +27,9 @@ internal static class OpenAIChatClientFactory
             // Exactly one retry layer: the provider's attempt policy.
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
             NetworkTimeout = adapter.NetworkTimeout,
+
+            // Messages and provider error text stay out of logs; LlmFallback logs classified facts only.
+            ClientLoggingOptions = new ClientLoggingOptions { EnableLogging = false, EnableMessageLogging = false, EnableMessageContentLogging = false },
         };
 
         if (settings.Endpoint is not null)
