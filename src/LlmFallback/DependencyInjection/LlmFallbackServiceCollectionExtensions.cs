@@ -77,7 +77,8 @@ public static class LlmFallbackServiceCollectionExtensions
         var monitor = services.GetRequiredService<IOptionsMonitor<FallbackOptions>>();
         var options = monitor.CurrentValue;
         var loggerFactory = services.GetService<ILoggerFactory>();
-        var chainKey = chainOverride is null ? "Fallback:Chain" : "chain";
+        var prefix = (services.GetService<LlmConfigurationPath>()?.Path ?? "Llm") + ":Fallback";
+        var chainKey = chainOverride is null ? prefix + ":Chain" : "chain";
         var chain = Chain(registry, primary, chainOverride ?? options.Chain, chainKey);
         var client = new FallbackChatClient(
             chain,
@@ -86,14 +87,14 @@ public static class LlmFallbackServiceCollectionExtensions
             services.GetRequiredService<TimeProvider>(),
             loggerFactory,
             ownsPrimary ? primary!.Client : null,
-            "Fallback");
+            prefix);
 
         var logger = loggerFactory?.CreateLogger("LlmFallback.Fallback");
         monitor.OnChange(updated =>
         {
             try
             {
-                client.Reconfigure(Chain(registry, primary, chainOverride ?? updated.Chain, chainKey), updated, "Fallback");
+                client.Reconfigure(Chain(registry, primary, chainOverride ?? updated.Chain, chainKey), updated, prefix);
             }
             catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or OptionsValidationException)
             {

@@ -1,5 +1,7 @@
 using LlmFallback;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -21,6 +23,10 @@ public static class LlmHttpClientServiceCollectionExtensions
     /// attempt policy is the only retry layer), and the replica pool when the provider has replicas (its state lives in
     /// the singleton <see cref="LlmReplicaPools"/>, so it survives the factory's handler recycling).
     /// </summary>
+    /// <remarks>
+    /// The settings apply to every client named <c>LlmFallback.&lt;provider&gt;</c>, once, however many times this is
+    /// called and even for a client an adapter creates without calling it; this method only returns the builder.
+    /// </remarks>
     /// <param name="services">The services.</param>
     /// <param name="providerName">The provider's name.</param>
     /// <returns>The client builder, for the application's own handlers.</returns>
@@ -28,9 +34,37 @@ public static class LlmHttpClientServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         var name = GetLlmHttpClientName(providerName);
+        AddLlmHttpClientDefaults(services);
+        return services.AddHttpClient(name);
+    }
+
+    /// <summary>Applies the LLM client settings to every <c>LlmFallback.*</c> named client.</summary>
+    internal static void AddLlmHttpClientDefaults(IServiceCollection services)
+    {
+        services.AddHttpClient();
         services.TryAddSingleton(LlmReplicaPools.Create);
-        return services.AddHttpClient(name)
-            .ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan)
-            .AddHttpMessageHandler(sp => new ReplicaPoolHandler(sp.GetRequiredService<LlmReplicaPools>().GetSlot(providerName)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<HttpClientFactoryOptions>, LlmHttpClientOptionsSetup>());
+    }
+
+    private sealed class LlmHttpClientOptionsSetup : IConfigureNamedOptions<HttpClientFactoryOptions>
+    {
+        private const string Prefix = "LlmFallback.";
+
+        public void Configure(string? name, HttpClientFactoryOptions options)
+        {
+            if (name is null || !name.StartsWith(Prefix, StringComparison.Ordinal) || name.Length == Prefix.Length)
+            {
+                return;
+            }
+
+            var providerName = name[Prefix.Length..];
+            options.HttpClientActions.Add(static c => c.Timeout = Timeout.InfiniteTimeSpan);
+            options.HttpMessageHandlerBuilderActions.Add(b =>
+                b.AdditionalHandlers.Add(new ReplicaPoolHandler(b.Services.GetRequiredService<LlmReplicaPools>().GetSlot(providerName))));
+        }
+
+        public void Configure(HttpClientFactoryOptions options)
+        {
+        }
     }
 }

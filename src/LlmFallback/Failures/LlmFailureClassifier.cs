@@ -39,8 +39,9 @@ public static class LlmFailureClassifier
             kind = LlmFailureKind.Authentication;
         }
 
-        // Some servers answer context-length errors with generic 400/413/422 codes; the text decides.
-        if (kind is LlmFailureKind.BadRequest && KindFromText(errorMessage) is { } textKind)
+        // Some servers answer context-length errors with generic codes (400/413/422/500, invalid_request_error,
+        // server_error, INVALID_ARGUMENT); a recognised text is more specific than a generic code, so it decides.
+        if (kind is LlmFailureKind.BadRequest or LlmFailureKind.ServerError && KindFromText(errorMessage) is { } textKind)
         {
             kind = textKind;
         }
@@ -181,6 +182,10 @@ public static class LlmFailureClassifier
         "max_new_tokens",
         "reduce the length of the messages",
         "exceed_context_size",
+        "maximum model length",
+        "max_model_len",
+        "`inputs` must have less than",
+        "cannot truncate prompt",
     ];
 
     private static readonly string[] ContentPolicyPatterns =

@@ -211,6 +211,23 @@ public sealed partial class FallbackChatClient
         return false;
     }
 
+    /// <summary>
+    /// Asks for a permit to retry a provider after waiting <paramref name="resumeAt"/>: a cool-down that ends no later
+    /// than that (the one this request waited out) does not block it, even if the delay timer fired a tick early;
+    /// a longer cool-down set meanwhile by another request, or an open breaker, does.
+    /// </summary>
+    private bool TryAcquireAfterWait(RequestState state, LlmProvider provider, long resumeAt)
+    {
+        var now = _time.GetTimestamp();
+        if (provider.Upstream.CooldownUntil <= Math.Max(now, resumeAt) && provider.Breaker.TryAcquire(now, out var probe))
+        {
+            state.Probe = probe;
+            return true;
+        }
+
+        return TryAcquire(state, provider, now);
+    }
+
     /// <summary>The exception for a request that cannot go on: a context-length failure with no larger provider is surfaced as itself.</summary>
     private Exception Exhausted(RequestState state, long now)
     {

@@ -102,13 +102,14 @@ public sealed partial class FallbackChatClient
 
                 if (decision == LlmAttemptDecision.Retried)
                 {
+                    var resumeAt = end + ToTimestampTicks(delay);
                     if (delay > TimeSpan.Zero)
                     {
                         await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
                     }
 
                     state.RetriesOnProvider++;
-                    if (TryAcquire(state, provider, _time.GetTimestamp()))
+                    if (TryAcquireAfterWait(state, provider, resumeAt))
                     {
                         continue;
                     }

@@ -278,13 +278,14 @@ public sealed partial class FallbackChatClient
             var failedProvider = provider;
             if (decision == LlmAttemptDecision.Retried)
             {
+                var resumeAt = end + ToTimestampTicks(delay);
                 if (delay > TimeSpan.Zero)
                 {
                     await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
                 }
 
                 state.RetriesOnProvider++;
-                if (TryAcquire(state, provider, _time.GetTimestamp()))
+                if (TryAcquireAfterWait(state, provider, resumeAt))
                 {
                     rescued |= committedChars > 0;
                     continue;

@@ -67,9 +67,10 @@ internal sealed class SlidingWindowCounter
 
     public void Reset()
     {
+        // An epoch no timestamp can reach: -1 would still fall inside the window of a clock that starts near 0.
         for (var i = 0; i < _buckets.Length; i++)
         {
-            Volatile.Write(ref _buckets[i].Epoch, -1);
+            Volatile.Write(ref _buckets[i].Epoch, long.MinValue);
         }
     }
 

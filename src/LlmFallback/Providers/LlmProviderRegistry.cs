@@ -25,11 +25,7 @@ public sealed class LlmProviderRegistry : IDisposable
         TimeProvider timeProvider,
         ILoggerFactory? loggerFactory)
     {
-        var typeMap = new Dictionary<string, LlmProviderTypeRegistration>(StringComparer.OrdinalIgnoreCase);
-        foreach (var type in types)
-        {
-            typeMap[type.Type] = type;
-        }
+        var typeMap = TypeMap(types);
 
         ILlmFailureClassifier[] shared = [.. globalClassifiers];
         var upstreams = new Dictionary<string, UpstreamState>(StringComparer.OrdinalIgnoreCase);
@@ -67,7 +63,7 @@ public sealed class LlmProviderRegistry : IDisposable
             }
             else if (providerOptions.Type is null)
             {
-                throw new InvalidOperationException($"{path}:Type is required: name the adapter ({KnownTypes(typeMap)}).");
+                throw new InvalidOperationException(MissingType(path, typeMap));
             }
             else if (typeMap.TryGetValue(providerOptions.Type, out var type))
             {
@@ -76,9 +72,7 @@ public sealed class LlmProviderRegistry : IDisposable
             }
             else
             {
-                throw new InvalidOperationException(
-                    $"{path}:Type '{providerOptions.Type}' is not a registered provider type ({KnownTypes(typeMap)}). " +
-                    "Reference the adapter package and register it, for example with AddOpenAI(), AddAnthropic() or AddGemini() on the LlmProvidersBuilder.");
+                throw new InvalidOperationException(UnknownType(path, providerOptions.Type, typeMap));
             }
 
             var client = factory(services, registration.Name, providerOptions)
@@ -166,6 +160,25 @@ public sealed class LlmProviderRegistry : IDisposable
     }
 
     private string Names() => _providers.Length == 0 ? "(none)" : string.Join(", ", _byName.Keys);
+
+    /// <summary>The adapter types by name (case-insensitive); a type registered twice keeps the last registration.</summary>
+    internal static Dictionary<string, LlmProviderTypeRegistration> TypeMap(IEnumerable<LlmProviderTypeRegistration> types)
+    {
+        var map = new Dictionary<string, LlmProviderTypeRegistration>(StringComparer.OrdinalIgnoreCase);
+        foreach (var type in types)
+        {
+            map[type.Type] = type;
+        }
+
+        return map;
+    }
+
+    internal static string MissingType(string path, Dictionary<string, LlmProviderTypeRegistration> types) =>
+        $"{path}:Type is required: name the adapter ({KnownTypes(types)}).";
+
+    internal static string UnknownType(string path, string type, Dictionary<string, LlmProviderTypeRegistration> types) =>
+        $"{path}:Type '{type}' is not a registered provider type ({KnownTypes(types)}). " +
+        "Reference the adapter package and register it, for example with AddOpenAI(), AddAnthropic() or AddGemini() on the LlmProvidersBuilder.";
 
     private static string KnownTypes(Dictionary<string, LlmProviderTypeRegistration> types) =>
         types.Count == 0 ? "no adapter types are registered" : "registered types: " + string.Join(", ", types.Keys);

@@ -113,8 +113,11 @@ public sealed class LlmProvidersBuilder
 
         foreach (var child in Configuration.GetSection("Providers").GetChildren())
         {
-            Services.AddOptions<LlmProviderOptions>(child.Key).Bind(child);
-            Register(child.Key, null, null);
+            var name = child.Key;
+            Services.AddOptions<LlmProviderOptions>(name).Configure(o => child.Bind(o));
+            Register(name, null, null);
+            var path = $"{ConfigurationPath}:Providers:{name}";
+            Services.AddSingleton<IOptionsChangeTokenSource<LlmProviderOptions>>(sp => new ValidatedOptionsChangeTokenSource<LlmProviderOptions>(name, child, path, sp));
         }
     }
 
@@ -122,6 +125,8 @@ public sealed class LlmProvidersBuilder
     {
         var services = Services;
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(new LlmConfigurationPath(ConfigurationPath));
+        LlmHttpClientServiceCollectionExtensions.AddLlmHttpClientDefaults(services);
         services.TryAddSingleton(sp => new LlmProviderRegistry(
             sp,
             sp.GetServices<LlmProviderRegistration>(),
@@ -134,15 +139,27 @@ public sealed class LlmProvidersBuilder
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlmProviderOptions>, LlmProviderOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FallbackOptions>>(new FallbackOptionsValidator($"{ConfigurationPath}:Fallback")));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlmRetryBudgetOptions>>(new LlmRetryBudgetOptionsValidator($"{ConfigurationPath}:RetryBudget")));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlmProviderTypeCheck>, LlmProviderTypeValidator>());
         var fallback = services.AddOptions<FallbackOptions>();
         var budget = services.AddOptions<LlmRetryBudgetOptions>();
         if (Configuration is not null)
         {
-            fallback.Bind(Configuration.GetSection("Fallback"));
-            budget.Bind(Configuration.GetSection("RetryBudget"));
+            // Bound without the stock change source: reloads are announced only once they validate.
+            var fallbackSection = Configuration.GetSection("Fallback");
+            var budgetSection = Configuration.GetSection("RetryBudget");
+            fallback.Configure(o => fallbackSection.Bind(o));
+            budget.Configure(o => budgetSection.Bind(o));
+            var fallbackPath = $"{ConfigurationPath}:Fallback";
+            var budgetPath = $"{ConfigurationPath}:RetryBudget";
+            services.AddSingleton<IOptionsChangeTokenSource<FallbackOptions>>(sp => new ValidatedOptionsChangeTokenSource<FallbackOptions>(Options.DefaultName, fallbackSection, fallbackPath, sp));
+            services.AddSingleton<IOptionsChangeTokenSource<LlmRetryBudgetOptions>>(sp => new ValidatedOptionsChangeTokenSource<LlmRetryBudgetOptions>(Options.DefaultName, budgetSection, budgetPath, sp));
         }
 
         fallback.ValidateOnStart();
         budget.ValidateOnStart();
+        services.AddOptions<LlmProviderTypeCheck>().ValidateOnStart();
     }
 }
+
+/// <summary>The configuration path the providers were bound from (for example <c>Llm</c>), for messages that name keys.</summary>
+internal sealed record LlmConfigurationPath(string Path);

@@ -123,9 +123,11 @@ internal sealed class CircuitBreaker
         }
 
         Volatile.Write(ref _lastFailure, (int)kind);
-        if (probe)
+
+        // A probe reopens a half-open breaker. A probe that reports after the breaker moved on (it was lost, and its
+        // replacement already closed or reopened the breaker) is an ordinary late outcome, not a health verdict.
+        if (probe && Transition(LlmCircuitState.Open, now, _breakTicks, kind, onlyFrom: LlmCircuitState.HalfOpen))
         {
-            Transition(LlmCircuitState.Open, now, _breakTicks, kind);
             return;
         }
 
@@ -171,12 +173,17 @@ internal sealed class CircuitBreaker
         Transition(LlmCircuitState.Open, now, Math.Max(_breakTicks, ToTimestampTicks(duration)), kind);
     }
 
-    private void Transition(LlmCircuitState to, long now, long openTicks, LlmFailureKind? cause)
+    private bool Transition(LlmCircuitState to, long now, long openTicks, LlmFailureKind? cause, LlmCircuitState? onlyFrom = null)
     {
         LlmCircuitState from;
         lock (_gate)
         {
             from = (LlmCircuitState)_state;
+            if (onlyFrom is { } required && from != required)
+            {
+                return false;
+            }
+
             if (to == LlmCircuitState.Open)
             {
                 // A closed breaker opens; a half-open one reopens; an open one only extends.
@@ -196,6 +203,8 @@ internal sealed class CircuitBreaker
         {
             Transitioned?.Invoke(from, to, cause);
         }
+
+        return true;
     }
 
     private long ToTimestampTicks(TimeSpan value) => (long)(value.TotalSeconds * _time.TimestampFrequency);

@@ -44,4 +44,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 10, EventName = "OptionsReloadRejected", Level = LogLevel.Error,
         Message = "Reloaded fallback options were rejected and the previous ones are kept: {Errors}")]
     public static partial void OptionsReloadRejected(ILogger logger, string errors);
+
+    [LoggerMessage(EventId = 11, EventName = "ConfigurationReloadRejected", Level = LogLevel.Error,
+        Message = "Reloaded configuration '{Section}' was rejected and the previous values are kept: {Errors}")]
+    public static partial void ConfigurationReloadRejected(ILogger logger, string section, string errors);
 }

@@ -1,0 +1,36 @@
+namespace LlmFallback.Anthropic;
+
+/// <summary>
+/// What the HTTP layer saw during one call through the SDK. The SDK's exceptions do not keep response headers, so
+/// <see cref="AnthropicWireHandler"/> records <c>retry-after</c> here and the adapter's client copies it onto the
+/// exception the SDK throws.
+/// </summary>
+internal sealed class AnthropicCallScope
+{
+    private static readonly AsyncLocal<AnthropicCallScope?> CurrentScope = new();
+
+    /// <summary>Gets the scope of the call in progress on this flow, if any.</summary>
+    public static AnthropicCallScope? Current => CurrentScope.Value;
+
+    /// <summary>Gets or sets the delay the last failed response asked for.</summary>
+    public TimeSpan? RetryAfter { get; set; }
+
+    /// <summary>Starts a scope for the calling flow; it ends when the calling async method returns.</summary>
+    public static AnthropicCallScope Begin()
+    {
+        var scope = new AnthropicCallScope();
+        CurrentScope.Value = scope;
+        return scope;
+    }
+
+    /// <summary>Records the requested delay on an SDK exception; always returns <see langword="false"/> so it can run as an exception filter without catching.</summary>
+    public bool Annotate(Exception exception)
+    {
+        if (RetryAfter is { } delay && exception is global::Anthropic.Exceptions.AnthropicApiException)
+        {
+            exception.Data[AnthropicFailureClassifier.RetryAfterDataKey] = delay;
+        }
+
+        return false;
+    }
+}

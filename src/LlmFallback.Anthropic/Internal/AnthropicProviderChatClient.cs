@@ -1,0 +1,93 @@
+using System.Runtime.CompilerServices;
+using Anthropic;
+using Microsoft.Extensions.AI;
+
+namespace LlmFallback.Anthropic;
+
+/// <summary>
+/// The client a configured Anthropic provider exposes: the SDK's <see cref="IChatClient"/>, plus what the fallback
+/// needs from it: prefill continuation that survives the API's whitespace rule, and <c>retry-after</c> kept on the
+/// SDK's exceptions for <see cref="AnthropicFailureClassifier"/>. Owns (and disposes) the SDK client.
+/// </summary>
+/// <remarks>
+/// Completion is the SDK's: it sets <see cref="ChatResponseUpdate.FinishReason"/> only from <c>message_delta</c>'s
+/// <c>stop_reason</c>, so a stream cut before that event ends without a finish reason and the fallback treats it as
+/// a failure, never as a complete answer.
+/// </remarks>
+internal sealed class AnthropicProviderChatClient : DelegatingChatClient
+{
+    private readonly AnthropicClient _client;
+
+    public AnthropicProviderChatClient(IChatClient inner, AnthropicClient client)
+        : base(inner)
+    {
+        _client = client;
+    }
+
+    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var request = AnthropicPrefill.TrimTrailingWhitespace(messages, out var trimmed);
+        var scope = AnthropicCallScope.Begin();
+        ChatResponse response;
+        try
+        {
+            response = await base.GetResponseAsync(request, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (scope.Annotate(ex))
+        {
+            throw;
+        }
+
+        if (trimmed is not null)
+        {
+            var echo = new PrefillEcho(trimmed);
+            foreach (var message in response.Messages)
+            {
+                echo.Strip(message.Contents);
+            }
+        }
+
+        return response;
+    }
+
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var request = AnthropicPrefill.TrimTrailingWhitespace(messages, out var trimmed);
+        var echo = trimmed is null ? null : new PrefillEcho(trimmed);
+        var scope = AnthropicCallScope.Begin();
+        var updates = base.GetStreamingResponseAsync(request, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using (updates.ConfigureAwait(false))
+        {
+            while (true)
+            {
+                try
+                {
+                    if (!await updates.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        break;
+                    }
+                }
+                catch (Exception ex) when (scope.Annotate(ex))
+                {
+                    throw;
+                }
+
+                var update = updates.Current;
+                echo?.Strip(update.Contents);
+                yield return update;
+            }
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _client.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}

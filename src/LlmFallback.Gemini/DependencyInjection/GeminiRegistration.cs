@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace LlmFallback.Gemini;
+
+/// <summary>What <c>AddGemini</c> registered once per service collection: the providers it made HTTP clients for.</summary>
+internal sealed class GeminiRegistration(IConfiguration? configuration, string configurationPath)
+{
+    private readonly HashSet<string> _providers = new(StringComparer.OrdinalIgnoreCase);
+
+    public IConfiguration? Configuration { get; } = configuration;
+
+    public string ConfigurationPath { get; } = configurationPath;
+
+    public GeminiCapabilityDefaults Defaults { get; } = new(configuration);
+
+    /// <summary>Returns <see langword="true"/> the first time a provider name is seen.</summary>
+    public bool Add(string name) => _providers.Add(name);
+
+    public string PathOf(string name) => $"{ConfigurationPath}:Providers:{name}";
+
+    public static bool IsGemini(string? type) =>
+        string.Equals(type, Microsoft.Extensions.DependencyInjection.GeminiLlmProvidersBuilderExtensions.ProviderType, StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>Binds <see cref="GeminiOptions"/> of provider <c>name</c> from <c>Providers:&lt;name&gt;</c>, the section its core options come from.</summary>
+internal sealed class GeminiOptionsBinder(IConfiguration configuration) : IConfigureNamedOptions<GeminiOptions>
+{
+    public void Configure(GeminiOptions options) => Configure(Options.DefaultName, options);
+
+    public void Configure(string? name, GeminiOptions options)
+    {
+        if (!string.IsNullOrEmpty(name))
+        {
+            configuration.GetSection("Providers").GetSection(name).Bind(options);
+        }
+    }
+}

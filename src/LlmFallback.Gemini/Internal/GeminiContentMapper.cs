@@ -1,0 +1,145 @@
+using System.Globalization;
+using Microsoft.Extensions.AI;
+
+namespace LlmFallback.Gemini;
+
+/// <summary>Turns Gemini response parts, finish reasons and usage into Microsoft.Extensions.AI types.</summary>
+internal static class GeminiContentMapper
+{
+    /// <summary>Prefix of the call ids this adapter makes up for function calls the API sent without an id.</summary>
+    internal const string GeneratedCallIdPrefix = "gemini_";
+
+    public static bool HasFunctionCall(List<GeminiPart>? parts)
+    {
+        if (parts is null)
+        {
+            return false;
+        }
+
+        foreach (var part in parts)
+        {
+            if (part.FunctionCall is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Adds the contents of <paramref name="parts"/> to <paramref name="contents"/>.</summary>
+    public static void AddContents(List<GeminiPart>? parts, IList<AIContent> contents)
+    {
+        if (parts is null)
+        {
+            return;
+        }
+
+        foreach (var part in parts)
+        {
+            if (ToContent(part) is { } content)
+            {
+                contents.Add(content);
+            }
+        }
+    }
+
+    public static AIContent? ToContent(GeminiPart part)
+    {
+        AIContent? content;
+        if (part.FunctionCall is { } call)
+        {
+            content = new FunctionCallContent(call.Id is { Length: > 0 } id ? id : NewCallId(), call.Name ?? string.Empty, GeminiJson.ToArguments(call.Args));
+        }
+        else if (part.Text is { } text)
+        {
+            if (part.Thought == true)
+            {
+                return new TextReasoningContent(text) { ProtectedData = part.ThoughtSignature };
+            }
+
+            content = new TextContent(text);
+        }
+        else if (part.InlineData is { Data: { } data } blob)
+        {
+            content = new DataContent(Convert.FromBase64String(data), blob.MimeType ?? "application/octet-stream");
+        }
+        else if (part.FileData is { FileUri: { } uri } file && Uri.TryCreate(uri, UriKind.Absolute, out var fileUri))
+        {
+            content = new UriContent(fileUri, file.MimeType ?? "application/octet-stream");
+        }
+        else if (part.ThoughtSignature is { } signatureOnly)
+        {
+            // A part that carries only the signature of the model's reasoning: kept so it can be sent back.
+            return new TextReasoningContent(string.Empty) { ProtectedData = signatureOnly };
+        }
+        else
+        {
+            return null;
+        }
+
+        if (part.ThoughtSignature is { } signature)
+        {
+            (content.AdditionalProperties ??= [])[GeminiChatClient.ThoughtSignatureKey] = signature;
+        }
+
+        return content;
+    }
+
+    public static string? GetThoughtSignature(AIContent content) =>
+        content.AdditionalProperties?.TryGetValue(GeminiChatClient.ThoughtSignatureKey, out var value) == true ? value as string : null;
+
+    /// <summary>The id to send with a function call or response: the API's own ids go back, ids made up here do not.</summary>
+    public static string? ApiCallId(string callId) =>
+        string.IsNullOrEmpty(callId) || callId.StartsWith(GeneratedCallIdPrefix, StringComparison.Ordinal) ? null : callId;
+
+    public static string NewCallId() =>
+        GeneratedCallIdPrefix + Random.Shared.NextInt64().ToString("x16", CultureInfo.InvariantCulture);
+
+    /// <summary>Whether a finish reason means a safety or policy filter stopped the output.</summary>
+    public static bool IsContentFilter(string? finishReason) => finishReason is
+        "SAFETY" or "RECITATION" or "BLOCKLIST" or "PROHIBITED_CONTENT" or "SPII"
+        or "IMAGE_SAFETY" or "IMAGE_PROHIBITED_CONTENT" or "IMAGE_RECITATION" or "MODEL_ARMOR";
+
+    /// <summary>Maps a Gemini finish reason; <see langword="null"/> while the model has not stopped.</summary>
+    public static ChatFinishReason? ToFinishReason(string? finishReason, bool hasFunctionCalls) => finishReason switch
+    {
+        null or "" => null,
+        "STOP" => hasFunctionCalls ? ChatFinishReason.ToolCalls : ChatFinishReason.Stop,
+        "MAX_TOKENS" => ChatFinishReason.Length,
+        _ when IsContentFilter(finishReason) => ChatFinishReason.ContentFilter,
+
+        // MALFORMED_FUNCTION_CALL, UNEXPECTED_TOOL_CALL, LANGUAGE, OTHER, ...: a finish, under its own name.
+        _ => new ChatFinishReason(finishReason.ToLowerInvariant()),
+    };
+
+    /// <summary>
+    /// Maps <c>usageMetadata</c>. Output counts the thought tokens too (they are billed as output), and input counts
+    /// tool-use prompt tokens, so that input + output equals Gemini's <c>totalTokenCount</c>.
+    /// </summary>
+    public static UsageDetails? ToUsage(GeminiUsageMetadata? usage)
+    {
+        if (usage is null)
+        {
+            return null;
+        }
+
+        var details = new UsageDetails
+        {
+            InputTokenCount = Sum(usage.PromptTokenCount, usage.ToolUsePromptTokenCount),
+            OutputTokenCount = Sum(usage.CandidatesTokenCount, usage.ThoughtsTokenCount),
+            TotalTokenCount = usage.TotalTokenCount,
+            CachedInputTokenCount = usage.CachedContentTokenCount,
+            ReasoningTokenCount = usage.ThoughtsTokenCount,
+        };
+
+        if (usage.ToolUsePromptTokenCount is { } toolUse)
+        {
+            details.AdditionalCounts = new() { ["ToolUsePromptTokenCount"] = toolUse };
+        }
+
+        return details;
+    }
+
+    private static long? Sum(int? a, int? b) => a is null && b is null ? null : (long)(a ?? 0) + (b ?? 0);
+}

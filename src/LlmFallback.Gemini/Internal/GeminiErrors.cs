@@ -1,0 +1,156 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace LlmFallback.Gemini;
+
+/// <summary>Turns Gemini error bodies (<c>google.rpc.Status</c>) and blocked answers into classified <see cref="LlmProviderException"/>s.</summary>
+internal static class GeminiErrors
+{
+    /// <summary>Error bodies are small; a larger one is not a Gemini error and is classified by status alone.</summary>
+    private const int MaxErrorBodyBytes = 64 * 1024;
+
+    public static async Task<LlmProviderException> FromResponseAsync(HttpResponseMessage response, string provider, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        var status = (int)response.StatusCode;
+        TimeSpan? headerDelay = LlmRetryAfter.TryParse(response.Headers, timeProvider.GetUtcNow(), out var delay) ? delay : null;
+        GeminiError? error = null;
+        try
+        {
+            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                error = await ReadErrorAsync(stream, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or IOException or HttpRequestException)
+        {
+            // No readable body: the status decides.
+        }
+
+        return Create(status, error, headerDelay, provider);
+    }
+
+    /// <summary>Classifies an error, from an HTTP response or from an error object inside a stream.</summary>
+    public static LlmProviderException Create(int status, GeminiError? error, TimeSpan? headerDelay, string provider)
+    {
+        var retryAfter = headerDelay;
+        string? reason = null;
+        var quotaGone = false;
+        if (error?.Details is { } details)
+        {
+            foreach (var detail in details)
+            {
+                var type = detail.Type;
+                if (type is null)
+                {
+                    continue;
+                }
+
+                if (type.EndsWith("google.rpc.RetryInfo", StringComparison.Ordinal) && LlmRetryAfter.TryParseDuration(detail.RetryDelay, out var retryDelay))
+                {
+                    // Both forms present: honour the longer wait, never the shorter.
+                    retryAfter = retryAfter is { } other && other > retryDelay ? other : retryDelay;
+                }
+                else if (type.EndsWith("google.rpc.ErrorInfo", StringComparison.Ordinal))
+                {
+                    reason ??= detail.Reason;
+                }
+                else if (type.EndsWith("google.rpc.QuotaFailure", StringComparison.Ordinal) && detail.Violations is { } violations)
+                {
+                    foreach (var violation in violations)
+                    {
+                        // A per-day quota does not come back in seconds: waiting is not a plan.
+                        quotaGone |= violation.QuotaId?.Contains("PerDay", StringComparison.Ordinal) == true;
+                    }
+                }
+            }
+        }
+
+        var message = error?.Message;
+
+        // "limit: 0": the model has no quota at all on this key's tier.
+        quotaGone |= message?.Contains("limit: 0", StringComparison.Ordinal) == true;
+        var code = error?.Status;
+        var kind = LlmFailureClassifier.FromHttpStatus(status, code, message, retryAfter).Kind;
+        if (IsAccountReason(reason) || string.Equals(code, "FAILED_PRECONDITION", StringComparison.Ordinal))
+        {
+            // API_KEY_INVALID comes as a 400 INVALID_ARGUMENT; FAILED_PRECONDITION means the API is not available to
+            // this account (region, billing). Neither is the request's fault, and no retry will help.
+            kind = LlmFailureKind.Authentication;
+        }
+        else if (kind == LlmFailureKind.RateLimited && quotaGone)
+        {
+            kind = LlmFailureKind.Authentication;
+        }
+
+        var inner = new HttpRequestException(message ?? $"Gemini returned HTTP {status}.", null, status is >= 100 and < 1000 ? (System.Net.HttpStatusCode)status : null);
+        return new LlmProviderException(kind, provider, status, retryAfter, reason ?? code, inner);
+    }
+
+    /// <summary>
+    /// The prompt or the answer was blocked by a safety or policy filter. Gemini says so in a successful response, so
+    /// the status is the response's 200; the block or finish reason is the error code.
+    /// </summary>
+    public static LlmProviderException Blocked(string reason, string provider) =>
+        new(LlmFailureKind.ContentPolicy, provider, statusCode: 200, retryAfter: null, errorCode: reason);
+
+    private static bool IsAccountReason(string? reason) => reason is not null
+        && (reason.StartsWith("API_KEY_", StringComparison.Ordinal)
+            || reason is "SERVICE_DISABLED" or "CONSUMER_SUSPENDED" or "BILLING_DISABLED" or "ACCESS_TOKEN_EXPIRED");
+
+    private static async Task<GeminiError?> ReadErrorAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(4096);
+        var length = 0;
+        try
+        {
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (buffer.Length >= MaxErrorBodyBytes)
+                    {
+                        return null;
+                    }
+
+                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+            }
+
+            return Parse(buffer.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Reads <c>{"error": {...}}</c>, or <c>[{"error": {...}}]</c> as streaming endpoints sometimes send it.</summary>
+    internal static GeminiError? Parse(ReadOnlySpan<byte> body)
+    {
+        var trimmed = body.TrimStart(" \t\r\n"u8);
+        if (trimmed.IsEmpty)
+        {
+            return null;
+        }
+
+        if (trimmed[0] == (byte)'[')
+        {
+            var list = JsonSerializer.Deserialize(trimmed, GeminiJsonContext.Default.ListGeminiErrorEnvelope);
+            return list is { Count: > 0 } ? list[0].Error : null;
+        }
+
+        return JsonSerializer.Deserialize(trimmed, GeminiJsonContext.Default.GeminiErrorEnvelope)?.Error;
+    }
+}

@@ -1,0 +1,78 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+
+namespace LlmFallback.OpenAI;
+
+/// <summary>
+/// Classifies the OpenAI SDK's <see cref="ClientResultException"/> from what the response said: status, error
+/// code and type (OpenAI, Azure OpenAI and OpenAI-compatible servers' bodies), <c>retry-after-ms</c> /
+/// <c>Retry-After</c> headers, or a "try again in 1.2s" hint. Errors without a response (resets, refused
+/// connections, DNS) are left to the shared rules, which read the inner exception.
+/// </summary>
+/// <remarks>Registered for the <c>OpenAI</c>, <c>AzureOpenAI</c> and <c>OpenAICompatible</c> types by <c>AddOpenAI()</c>.</remarks>
+public sealed class OpenAIFailureClassifier : ILlmFailureClassifier
+{
+    private const int MaxInnerDepth = 8;
+
+    /// <summary>Initializes a new instance of the <see cref="OpenAIFailureClassifier"/> class.</summary>
+    /// <param name="timeProvider">The clock used to turn a <c>Retry-After</c> HTTP-date into a delay; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
+    public OpenAIFailureClassifier(TimeProvider? timeProvider = null)
+    {
+        TimeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>Gets or sets the clock; the DI registration points it at the application's <see cref="System.TimeProvider"/>.</summary>
+    internal TimeProvider TimeProvider { get; set; }
+
+    /// <inheritdoc />
+    public LlmFailure? Classify(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var result = Find(exception);
+        if (result is null || result.Status == 0 || result.GetRawResponse() is not { } response)
+        {
+            return null;
+        }
+
+        var status = response.Status != 0 ? response.Status : result.Status;
+        response.Headers.TryGetValue("retry-after-ms", out var retryAfterMs);
+        response.Headers.TryGetValue("Retry-After", out var retryAfterHeader);
+        var error = OpenAIErrorBody.Parse(TryGetContent(response));
+        TimeSpan? retryAfter = LlmRetryAfter.TryParse(retryAfterMs, retryAfterHeader, TimeProvider.GetUtcNow(), out var delay) ? delay : null;
+        if (retryAfter is null && (status == 429 || status >= 500) && RetryHint.TryParse(error.Message, out var hinted))
+        {
+            retryAfter = hinted;
+        }
+
+        return LlmFailureClassifier.FromHttpStatus(status, error.Code, error.Message, retryAfter, exception);
+    }
+
+    private static ClientResultException? Find(Exception exception)
+    {
+        var current = exception;
+        for (var depth = 0; current is not null && depth < MaxInnerDepth; depth++)
+        {
+            if (current is ClientResultException result)
+            {
+                return result;
+            }
+
+            current = current.InnerException;
+        }
+
+        return null;
+    }
+
+    private static BinaryData? TryGetContent(PipelineResponse response)
+    {
+        try
+        {
+            return response.Content;
+        }
+        catch (InvalidOperationException)
+        {
+            // A streamed response whose body was not buffered: status and headers still classify it.
+            return null;
+        }
+    }
+}
