@@ -17,8 +17,14 @@ public sealed class LlmFallbackExhaustedException : LlmException
         RetryAfter = retryAt is { } at ? (at > now ? at - now : TimeSpan.Zero) : null;
     }
 
-    /// <summary>Gets the earliest time a provider in the chain will accept traffic again, when one is cooling down or its breaker is open.</summary>
-    /// <remarks>A gateway can turn this into a <c>Retry-After</c> header instead of answering "no deployments available" without one.</remarks>
+    /// <summary>
+    /// Gets the earliest time a provider of the chain accepts calls again: the end of the shortest breaker break or
+    /// cool-down, or the moment of the failure if some provider failed but still accepts calls.
+    /// </summary>
+    /// <remarks>
+    /// The fallback stage always sets it, so a gateway can answer with a <c>Retry-After</c> header instead of a bare
+    /// "no deployments available". <see langword="null"/> only when the exception was made elsewhere without one.
+    /// </remarks>
     public DateTimeOffset? RetryAt { get; }
 
     /// <summary>Gets <see cref="RetryAt"/> as a delay from when the exception was thrown.</summary>
@@ -64,9 +70,13 @@ public sealed class LlmFallbackExhaustedException : LlmException
           .Append(attempts.Count.ToString(CultureInfo.InvariantCulture))
           .Append(attempts.Count == 1 ? " attempt): " : " attempts): ");
         AppendAttempts(sb, attempts);
-        if (retryAt is { } at)
+        if (retryAt is { } at && at > now)
         {
-            sb.Append(" The earliest a provider accepts traffic again is in ").Append(LogSafe.Duration(at > now ? at - now : TimeSpan.Zero)).Append('.');
+            sb.Append(" The earliest a provider accepts traffic again is in ").Append(LogSafe.Duration(at - now)).Append('.');
+        }
+        else if (retryAt is not null)
+        {
+            sb.Append(" A provider accepts traffic again now.");
         }
 
         return sb.ToString();

@@ -10,7 +10,12 @@ public sealed partial class FallbackChatClient
     {
         public FallbackPlan Plan { get; } = plan;
 
-        public List<LlmAttempt> Attempts { get; } = new(4);
+        private List<LlmAttempt>? _attempts;
+
+        /// <summary>Gets the attempts so far; created on first use, so a request that succeeds at once allocates none.</summary>
+        public List<LlmAttempt> Attempts => _attempts ??= new(4);
+
+        public bool HasAttempts => _attempts is { Count: > 0 };
 
         public int Calls { get; set; }
 
@@ -18,7 +23,7 @@ public sealed partial class FallbackChatClient
 
         public int RetriesOnProvider { get; set; }
 
-        public bool Probe { get; set; }
+        public long Probe { get; set; }
 
         public bool ContextExceeded { get; set; }
 
@@ -98,7 +103,6 @@ public sealed partial class FallbackChatClient
             case LlmFailureKind.RateLimited:
             case LlmFailureKind.ServerError:
             case LlmFailureKind.Transport:
-            case LlmFailureKind.Cancelled:
                 breaker.OnFailure(now, probe, failure.Kind);
                 return retriesLeft && TryDrawRetry(provider)
                     ? (LlmAttemptDecision.Retried, Backoff(policy, state.RetriesOnProvider))
@@ -109,6 +113,12 @@ public sealed partial class FallbackChatClient
                 return policy.RetryOnTimeout && retriesLeft && TryDrawRetry(provider)
                     ? (LlmAttemptDecision.Retried, Backoff(policy, state.RetriesOnProvider))
                     : (LlmAttemptDecision.FailedOver, TimeSpan.Zero);
+
+            case LlmFailureKind.Cancelled:
+                // The provider reports the call cancelled on its side (the caller's cancellation never gets here):
+                // no verdict on its health, and nothing to gain from asking it again.
+                breaker.OnNeutral(probe);
+                return (LlmAttemptDecision.FailedOver, TimeSpan.Zero);
 
             case LlmFailureKind.ContextLengthExceeded:
                 breaker.OnNeutral(probe);
@@ -239,18 +249,24 @@ public sealed partial class FallbackChatClient
         }
 
         Log.Exhausted(_logger, state.Calls);
-        long earliest = 0;
+
+        // The last call failed over to nothing: as part of this exception, it is what surfaced.
+        if (LastCall(state) is { Decision: LlmAttemptDecision.FailedOver or LlmAttemptDecision.Retried } lastCall)
+        {
+            lastCall.Decision = LlmAttemptDecision.Surfaced;
+        }
+
+        // The earliest moment any provider of the chain accepts a call again: now for one that is merely failing,
+        // the end of its break or cool-down otherwise. A gateway can always answer with a Retry-After.
+        var earliest = long.MaxValue;
         foreach (var p in state.Plan.Providers)
         {
             var until = p.UnavailableUntil(now);
-            if (until != 0 && (earliest == 0 || until < earliest))
-            {
-                earliest = until;
-            }
+            earliest = Math.Min(earliest, until == 0 ? now : until);
         }
 
         var wallNow = _time.GetUtcNow();
-        DateTimeOffset? retryAt = earliest == 0 ? null : wallNow + _time.GetElapsedTime(now, earliest);
+        var retryAt = wallNow + _time.GetElapsedTime(now, Math.Max(now, earliest));
         return new LlmFallbackExhaustedException(state.Attempts, retryAt, wallNow);
     }
 
@@ -270,12 +286,19 @@ public sealed partial class FallbackChatClient
 
     private static LlmCallInfo Succeeded(RequestState state, LlmProvider provider, string? modelId, TimeSpan duration, bool rescued, Activity? activity)
     {
-        state.Attempts.Add(new LlmAttempt(provider.Name, modelId, null, duration, LlmAttemptDecision.Answered));
+        var single = !state.HasAttempts && state.Calls == 1 && !rescued;
+        if (!single)
+        {
+            state.Attempts.Add(new LlmAttempt(provider.Name, modelId, null, duration, LlmAttemptDecision.Answered));
+        }
+
         activity?.SetTag(LlmFallbackDiagnostics.ResponseModelTag, modelId);
         activity?.SetTag(LlmFallbackDiagnostics.DecisionTag, LlmFallbackDiagnostics.DecisionName(LlmAttemptDecision.Answered));
         RecordAttemptMetrics(provider, null, LlmAttemptDecision.Answered, duration);
         RecordRequestMetrics(provider, state.FallbackReason is not null, success: true);
-        return new LlmCallInfo(provider.Name, modelId, state.Attempts, state.Calls, state.FallbackReason, rescued);
+        return single
+            ? new LlmCallInfo(provider.Name, modelId, duration)
+            : new LlmCallInfo(provider.Name, modelId, state.Attempts, state.Calls, state.FallbackReason, rescued);
     }
 
     [StackTraceHidden]

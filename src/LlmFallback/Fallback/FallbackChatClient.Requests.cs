@@ -14,7 +14,7 @@ public sealed partial class FallbackChatClient
         FallbackPlan plan,
         Task<ChatResponse>? pending,
         AttemptTimer? timer,
-        bool probe,
+        long probe,
         long attemptStart,
         CancellationToken cancellationToken)
     {
@@ -74,24 +74,33 @@ public sealed partial class FallbackChatClient
 
             using (activity)
             {
+                LlmFailure failure;
                 if (error is null)
                 {
-                    provider.Breaker.OnSuccess(end, state.Probe);
-                    response!.ModelId ??= provider.Model;
-                    response.SetLlmCallInfo(Succeeded(state, provider, response.ModelId, duration, rescued: false, activity));
-                    return response;
-                }
+                    if (!IsFilteredForFailover(response!.FinishReason, plan))
+                    {
+                        provider.Breaker.OnSuccess(end, state.Probe);
+                        response.ModelId ??= provider.Model;
+                        response.SetLlmCallInfo(Succeeded(state, provider, response.ModelId, duration, rescued: false, activity));
+                        return response;
+                    }
 
-                if (cancellationToken.IsCancellationRequested)
+                    failure = new LlmFailure(LlmFailureKind.ContentPolicy, errorCode: "content_filter");
+                }
+                else
                 {
-                    provider.Breaker.OnNeutral(state.Probe);
-                    Record(state, provider, new LlmFailure(LlmFailureKind.Cancelled, exception: error), duration, LlmAttemptDecision.Surfaced, activity);
-                    ThrowCancelled(error, cancellationToken);
+                    if (cancellationToken.IsCancellationRequested)
+                    {
+                        provider.Breaker.OnNeutral(state.Probe);
+                        Record(state, provider, new LlmFailure(LlmFailureKind.Cancelled, exception: error), duration, LlmAttemptDecision.Surfaced, activity);
+                        ThrowCancelled(error, cancellationToken);
+                    }
+
+                    failure = timedOut
+                        ? new LlmFailure(LlmFailureKind.Timeout, errorCode: "attempt_timeout", exception: error)
+                        : provider.Classify(error);
                 }
 
-                var failure = timedOut
-                    ? new LlmFailure(LlmFailureKind.Timeout, errorCode: "attempt_timeout", exception: error)
-                    : provider.Classify(error);
                 var (decision, delay) = Decide(state, provider, failure, end);
                 Record(state, provider, failure, duration, decision, activity);
                 if (decision == LlmAttemptDecision.Surfaced)

@@ -56,6 +56,7 @@ public sealed partial class FallbackChatClient
             IAsyncEnumerator<ChatResponseUpdate>? stream = null;
             Exception? error = null;
             var finished = false;
+            ChatFinishReason? finishReason = null;
             var ended = false;
             var heldChars = 0;
             long firstUpdateAt = 0;
@@ -119,7 +120,12 @@ public sealed partial class FallbackChatClient
 
                     timer.Suspend();
                     var update = stream.Current;
-                    finished |= update.FinishReason is not null;
+                    if (update.FinishReason is { } reason)
+                    {
+                        finished = true;
+                        finishReason = reason;
+                    }
+
                     if (!producing && firstTokenLeft != Timeout.InfiniteTimeSpan)
                     {
                         firstTokenLeft -= _time.GetElapsedTime(waitStart);
@@ -201,9 +207,13 @@ public sealed partial class FallbackChatClient
             var end = _time.GetTimestamp();
             var duration = _time.GetElapsedTime(attemptStart, end);
 
+            // A content-filter stop is a refusal: with OnContentPolicy = FailOver, and while the caller has seen
+            // nothing of it, it fails over like a refusal by error status.
+            var refused = finished && committedChars == 0 && rescuable && IsFilteredForFailover(finishReason, plan);
+
             // A finish reason makes the answer complete, whatever follows: a missing [DONE], a reset, or a stall
             // past the completion grace period.
-            if (finished && (ended || error is not null) && !cancellationToken.IsCancellationRequested)
+            if (finished && !refused && (ended || error is not null) && !cancellationToken.IsCancellationRequested)
             {
                 if (held is { Count: > 0 })
                 {
@@ -237,7 +247,11 @@ public sealed partial class FallbackChatClient
             }
 
             LlmFailure failure;
-            if (error is null)
+            if (refused)
+            {
+                failure = new LlmFailure(LlmFailureKind.ContentPolicy, errorCode: "content_filter");
+            }
+            else if (error is null)
             {
                 failure = new LlmFailure(LlmFailureKind.Transport, errorCode: "stream_incomplete");
             }

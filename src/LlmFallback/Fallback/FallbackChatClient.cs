@@ -91,13 +91,21 @@ public sealed partial class FallbackChatClient : IChatClient
             || first.UnavailableUntil(start) != 0
             || !first.Breaker.TryAcquire(start, out var probe))
         {
-            return RunAsync(messages, options, plan, null, null, false, start, cancellationToken);
+            return RunAsync(messages, options, plan, null, null, 0, start, cancellationToken);
         }
 
+        // The attempt deadline starts only if the call does not complete at once: an answer from a cache or an
+        // in-process model costs no timer operation.
         var timeout = plan.AttemptTimeouts[0];
-        var timer = timeout == Timeout.InfiniteTimeSpan ? null : _timers.Rent(timeout, AttemptDeadline.Attempt, cancellationToken);
+        var timer = timeout == Timeout.InfiniteTimeSpan ? null : _timers.RentUnstarted(AttemptDeadline.Attempt, cancellationToken);
         var task = Invoke(first, messages, options, timer?.Token ?? cancellationToken);
         if (!task.IsCompletedSuccessfully)
+        {
+            timer?.Move(timeout, AttemptDeadline.Attempt);
+            return RunAsync(messages, options, plan, task, timer, probe, start, cancellationToken);
+        }
+
+        if (IsFilteredForFailover(task.Result.FinishReason, plan))
         {
             return RunAsync(messages, options, plan, task, timer, probe, start, cancellationToken);
         }
@@ -139,6 +147,13 @@ public sealed partial class FallbackChatClient : IChatClient
     /// <summary>Replaces the stage's settings (options reload); in-flight requests keep the settings they started with.</summary>
     internal void Reconfigure(IReadOnlyList<LlmProvider> providers, FallbackOptions options, string configurationPath) =>
         Volatile.Write(ref _plan, FallbackPlan.Create(providers, options, _time, configurationPath, nameof(options)));
+
+    /// <summary>
+    /// A provider that stops an answer with a content filter has refused it; when the application asked for
+    /// <see cref="LlmFailureAction.FailOver"/> on policy refusals, that is a failure like a refusal by error status.
+    /// </summary>
+    private static bool IsFilteredForFailover(ChatFinishReason? finishReason, FallbackPlan plan) =>
+        finishReason == ChatFinishReason.ContentFilter && plan.OnContentPolicy == LlmFailureAction.FailOver;
 
     private static Task<ChatResponse> Invoke(LlmProvider provider, IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken token)
     {

@@ -28,6 +28,7 @@ internal sealed class AttemptTimer : IDisposable
     private CancellationTokenRegistration _callerRegistration;
     private int _state;
     private bool _suspended;
+    private bool _started;
     private long _due;
     private readonly long _marginTicks;
 
@@ -45,16 +46,18 @@ internal sealed class AttemptTimer : IDisposable
     /// <summary>Gets a value indicating whether the deadline (not the caller) cancelled the attempt.</summary>
     public bool TimedOut => Volatile.Read(ref _state) == TimedOutState;
 
-    public void Arm(TimeSpan due, AttemptDeadline deadline, CancellationToken callerToken)
+    /// <summary>Links the caller's token; the deadline does not run until <see cref="Move"/> starts it.</summary>
+    public void Arm(AttemptDeadline deadline, CancellationToken callerToken)
     {
         _state = Armed;
         _suspended = false;
+        _started = false;
+        _due = long.MaxValue;
+        Deadline = deadline;
         if (callerToken.CanBeCanceled)
         {
             _callerRegistration = callerToken.UnsafeRegister(static s => ((AttemptTimer)s!).OnCallerCancelled(), this);
         }
-
-        Move(due, deadline);
     }
 
     /// <summary>
@@ -71,9 +74,15 @@ internal sealed class AttemptTimer : IDisposable
         if (due == Timeout.InfiniteTimeSpan)
         {
             _due = long.MaxValue;
-            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            if (_started)
+            {
+                _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            }
+
             return;
         }
+
+        _started = true;
 
         var tp = _pool.TimeProvider;
         _due = tp.GetTimestamp() + (long)(due.TotalSeconds * tp.TimestampFrequency);
@@ -83,10 +92,16 @@ internal sealed class AttemptTimer : IDisposable
     /// <summary>Stops the timer and returns it to the pool when that is provably safe; otherwise drops it.</summary>
     public void Release()
     {
-        _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        // A call that completed before its deadline was ever started costs no timer operation at all.
+        var timerQuiet = true;
+        if (_started)
+        {
+            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
 
-        // The deadline callback can only be on its way if the deadline has (nearly) passed.
-        var timerQuiet = _pool.TimeProvider.GetTimestamp() < _due - _marginTicks;
+            // The deadline callback can only be on its way if the deadline has (nearly) passed.
+            timerQuiet = _due == long.MaxValue || _pool.TimeProvider.GetTimestamp() < _due - _marginTicks;
+        }
+
         var callerQuiet = _callerRegistration == default || _callerRegistration.Unregister();
         _callerRegistration = default;
         var wasArmed = Interlocked.CompareExchange(ref _state, Idle, Armed) == Armed;
@@ -96,9 +111,10 @@ internal sealed class AttemptTimer : IDisposable
             return;
         }
 
-        // Not reusable: the token may already be (or be about to be) cancelled. Drop it; the timer is disposed so
-        // it never fires again.
-        Dispose();
+        // Not reusable: the token may already be (or be about to be) cancelled. Drop it: the timer is disposed so it
+        // never fires again; the token source is left to the collector, because a callback that won the state switch
+        // may still be about to cancel it (it owns no timer or registration that would need disposing).
+        _timer.Dispose();
     }
 
     public void Dispose()
@@ -144,6 +160,14 @@ internal sealed class AttemptTimerPool
 
     public AttemptTimer Rent(TimeSpan due, AttemptDeadline deadline, CancellationToken callerToken)
     {
+        var timer = RentUnstarted(deadline, callerToken);
+        timer.Move(due, deadline);
+        return timer;
+    }
+
+    /// <summary>Rents a timer linked to the caller's token whose deadline is not started yet (see <see cref="AttemptTimer.Move"/>).</summary>
+    public AttemptTimer RentUnstarted(AttemptDeadline deadline, CancellationToken callerToken)
+    {
         AttemptTimer? timer = null;
         for (var i = 0; i < _items.Length; i++)
         {
@@ -154,7 +178,7 @@ internal sealed class AttemptTimerPool
         }
 
         timer ??= new AttemptTimer(this);
-        timer.Arm(due, deadline, callerToken);
+        timer.Arm(deadline, callerToken);
         return timer;
     }
 

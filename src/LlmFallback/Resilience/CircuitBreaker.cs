@@ -4,7 +4,8 @@ namespace LlmFallback;
 /// One provider's circuit breaker. The closed-state success path is lock-free (a window increment); transitions
 /// take a lock. One half-open probe at a time; a probe that ends without a health verdict (a bad request, a
 /// cancellation) releases its permit, and a probe lost for longer than a break is replaced, so the breaker can
-/// never stay half-open forever.
+/// never stay half-open forever. Each probe permit has its own id (0 means "not a probe"), so a lost probe that
+/// reports late is an ordinary outcome: it can neither release nor decide for its replacement.
 /// </summary>
 internal sealed class CircuitBreaker
 {
@@ -20,7 +21,8 @@ internal sealed class CircuitBreaker
     private int _state;
     private long _openUntil;
     private int _consecutive;
-    private int _probe;
+    private long _probe;
+    private long _probeSequence;
     private long _probeStarted;
     private int _lastFailure;
 
@@ -47,9 +49,9 @@ internal sealed class CircuitBreaker
     /// <summary>Gets the timestamp at which an open breaker lets a probe through (meaningful only when open).</summary>
     public long OpenUntil => Volatile.Read(ref _openUntil);
 
-    public bool TryAcquire(long now, out bool probe)
+    public bool TryAcquire(long now, out long probe)
     {
-        probe = false;
+        probe = 0;
         if (!_enabled || Volatile.Read(ref _state) == (int)LlmCircuitState.Closed)
         {
             return true;
@@ -67,16 +69,14 @@ internal sealed class CircuitBreaker
                     return false;
                 case LlmCircuitState.Open:
                     _state = (int)LlmCircuitState.HalfOpen;
-                    _probe = 1;
+                    probe = _probe = ++_probeSequence;
                     _probeStarted = now;
-                    probe = true;
                     break;
                 default:
                     if (_probe == 0 || now - _probeStarted > _breakTicks)
                     {
-                        _probe = 1;
+                        probe = _probe = ++_probeSequence;
                         _probeStarted = now;
-                        probe = true;
                         return true;
                     }
 
@@ -88,15 +88,16 @@ internal sealed class CircuitBreaker
         return true;
     }
 
-    public void OnSuccess(long now, bool probe)
+    public void OnSuccess(long now, long probe)
     {
         if (!_enabled)
         {
             return;
         }
 
+        var isProbe = IsCurrentProbe(probe);
         var state = Volatile.Read(ref _state);
-        if (!probe && state == (int)LlmCircuitState.Closed)
+        if (!isProbe && state == (int)LlmCircuitState.Closed)
         {
             _window.Add(now, 1, 0);
             if (Volatile.Read(ref _consecutive) != 0)
@@ -107,7 +108,7 @@ internal sealed class CircuitBreaker
             return;
         }
 
-        if (!probe && state == (int)LlmCircuitState.Open)
+        if (!isProbe && state == (int)LlmCircuitState.Open)
         {
             return;
         }
@@ -115,7 +116,7 @@ internal sealed class CircuitBreaker
         Transition(LlmCircuitState.Closed, now, 0, null);
     }
 
-    public void OnFailure(long now, bool probe, LlmFailureKind kind)
+    public void OnFailure(long now, long probe, LlmFailureKind kind)
     {
         if (!_enabled)
         {
@@ -126,7 +127,7 @@ internal sealed class CircuitBreaker
 
         // A probe reopens a half-open breaker. A probe that reports after the breaker moved on (it was lost, and its
         // replacement already closed or reopened the breaker) is an ordinary late outcome, not a health verdict.
-        if (probe && Transition(LlmCircuitState.Open, now, _breakTicks, kind, onlyFrom: LlmCircuitState.HalfOpen))
+        if (IsCurrentProbe(probe) && Transition(LlmCircuitState.Open, now, _breakTicks, kind, onlyFrom: LlmCircuitState.HalfOpen))
         {
             return;
         }
@@ -153,11 +154,11 @@ internal sealed class CircuitBreaker
     }
 
     /// <summary>An outcome that says nothing about the provider's health; a probe gives its permit back.</summary>
-    public void OnNeutral(bool probe)
+    public void OnNeutral(long probe)
     {
-        if (probe)
+        if (probe != 0)
         {
-            Volatile.Write(ref _probe, 0);
+            Interlocked.CompareExchange(ref _probe, 0, probe);
         }
     }
 
@@ -206,6 +207,8 @@ internal sealed class CircuitBreaker
 
         return true;
     }
+
+    private bool IsCurrentProbe(long probe) => probe != 0 && Volatile.Read(ref _probe) == probe;
 
     private long ToTimestampTicks(TimeSpan value) => (long)(value.TotalSeconds * _time.TimestampFrequency);
 }

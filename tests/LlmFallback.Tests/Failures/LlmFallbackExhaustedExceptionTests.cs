@@ -50,7 +50,7 @@ public class LlmFallbackExhaustedExceptionTests
         var ex = new LlmFallbackExhaustedException([], Now.AddSeconds(-5), Now);
 
         Assert.Equal(TimeSpan.Zero, ex.RetryAfter);
-        Assert.EndsWith("The earliest a provider accepts traffic again is in 0ms.", ex.Message, StringComparison.Ordinal);
+        Assert.EndsWith("A provider accepts traffic again now.", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -41,7 +41,7 @@ public sealed class FallbackChatClientBudgetTests
         var error = await Assert.ThrowsAsync<LlmFallbackExhaustedException>(() => Poll.CompletesAsync(task));
 
         Assert.Equal(TimeSpan.FromMilliseconds(500), f.Elapsed);
-        Assert.Equal([LlmAttemptDecision.Retried, LlmAttemptDecision.FailedOver], error.Attempts.Select(a => a.Decision));
+        Assert.Equal([LlmAttemptDecision.Retried, LlmAttemptDecision.Surfaced], error.Attempts.Select(a => a.Decision));
     }
 
     [Theory]

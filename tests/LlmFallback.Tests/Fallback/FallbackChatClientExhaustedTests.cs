@@ -20,7 +20,7 @@ public sealed class FallbackChatClientExhaustedTests
         using var isolateB = f.Client([bProvider]);
         await Assert.ThrowsAsync<LlmFallbackExhaustedException>(() => isolateB.GetResponseAsync("isolates b", cancellationToken: Ct));
         using var client = f.Client(
-            [f.Provider("a", a, o => o.Resilience.MaxRetries = 1), bProvider, f.Provider("c", c, o => o.Resilience.MaxRetryAfter = TimeSpan.FromSeconds(1))],
+            [f.Provider("a", a, o => { o.Resilience.MaxRetries = 1; o.Resilience.CircuitBreaker.ConsecutiveFailures = 2; o.Resilience.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(20); }), bProvider, f.Provider("c", c, o => o.Resilience.MaxRetryAfter = TimeSpan.FromSeconds(1))],
             jitter: 0);
 
         var error = await Assert.ThrowsAsync<LlmFallbackExhaustedException>(() => client.GetResponseAsync("hi", cancellationToken: Ct));
@@ -30,13 +30,14 @@ public sealed class FallbackChatClientExhaustedTests
             ("a", LlmFailureKind.ServerError, (int?)503, LlmAttemptDecision.Retried),
             ("a", LlmFailureKind.ServerError, 503, LlmAttemptDecision.FailedOver),
             ("b", LlmFailureKind.Unavailable, null, LlmAttemptDecision.Skipped),
-            ("c", LlmFailureKind.RateLimited, 429, LlmAttemptDecision.FailedOver),
+            ("c", LlmFailureKind.RateLimited, 429, LlmAttemptDecision.Surfaced),
         ],
         error.Attempts.Select(x => (x.Provider, x.Kind!.Value, x.StatusCode, x.Decision)));
         Assert.Equal("circuit_open", error.Attempts[2].Failure!.ErrorCode);
         Assert.Equal(LlmFailureKind.RateLimited, error.LastFailureKind);
 
-        // b's breaker reopens at +15 s, c's cool-down ends at +5 s: the earliest wins.
+        // a's breaker (opened by its two failures) lets a probe in at +20 s, b's at +15 s, c's cool-down ends at +5 s:
+        // the earliest wins.
         Assert.Equal(f.Start + TimeSpan.FromSeconds(5), error.RetryAt);
         Assert.Equal(TimeSpan.FromSeconds(5), error.RetryAfter);
         Assert.Equal((1, 2, 1), (b.CallCount, a.CallCount, c.CallCount));
@@ -44,12 +45,12 @@ public sealed class FallbackChatClientExhaustedTests
         Assert.Contains("(4 attempts)", error.Message, StringComparison.Ordinal);
         Assert.Contains("a: ServerError (HTTP 503) in 0ms, retried", error.Message, StringComparison.Ordinal);
         Assert.Contains("b: Unavailable (circuit_open), skipped", error.Message, StringComparison.Ordinal);
-        Assert.Contains("c: RateLimited (HTTP 429, retry after 5s) in 0ms, failed over", error.Message, StringComparison.Ordinal);
+        Assert.Contains("c: RateLimited (HTTP 429, retry after 5s) in 0ms, surfaced", error.Message, StringComparison.Ordinal);
         Assert.Contains("accepts traffic again is in 5s", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task GetResponseAsync_ProvidersFailButStayAvailable_HasNoRetryAt()
+    public async Task GetResponseAsync_ProvidersFailButStayAvailable_RetryAtIsNow()
     {
         var f = new FallbackFixture();
         using var client = f.Client(
@@ -57,9 +58,11 @@ public sealed class FallbackChatClientExhaustedTests
 
         var error = await Assert.ThrowsAsync<LlmFallbackExhaustedException>(() => client.GetResponseAsync("hi", cancellationToken: Ct));
 
-        Assert.Null(error.RetryAt);
-        Assert.Null(error.RetryAfter);
+        // Both still accept calls (neither breaker is open, neither cools down): the earliest retry is now.
+        Assert.Equal(f.Start, error.RetryAt);
+        Assert.Equal(TimeSpan.Zero, error.RetryAfter);
         Assert.Equal(2, error.Attempts.Count);
+        Assert.Contains("A provider accepts traffic again now.", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -105,7 +105,7 @@ public class LlmProviderTests
         var opened = _time.GetUtcNow();
         for (var i = 0; i < 5; i++)
         {
-            provider.Breaker.OnFailure(_time.GetTimestamp(), probe: false, LlmFailureKind.Transport);
+            provider.Breaker.OnFailure(_time.GetTimestamp(), probe: 0, LlmFailureKind.Transport);
         }
 
         _time.Advance(TimeSpan.FromSeconds(4));
@@ -277,7 +277,7 @@ public class LlmProviderTests
 
         for (var i = 0; i < 5; i++)
         {
-            provider.Breaker.OnFailure(_time.GetTimestamp(), probe: false, LlmFailureKind.ServerError);
+            provider.Breaker.OnFailure(_time.GetTimestamp(), probe: 0, LlmFailureKind.ServerError);
         }
 
         _time.Advance(TimeSpan.FromSeconds(15));

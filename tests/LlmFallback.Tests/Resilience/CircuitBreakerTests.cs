@@ -16,7 +16,7 @@ public class CircuitBreakerTests
         var breaker = Create();
 
         Assert.True(breaker.TryAcquire(Now, out var probe));
-        Assert.False(probe);
+        Assert.Equal(0, probe);
         Assert.Equal(LlmCircuitState.Closed, breaker.State);
     }
 
@@ -43,7 +43,7 @@ public class CircuitBreakerTests
         var breaker = Create(o => o.ConsecutiveFailures = 3);
 
         Fail(breaker, 2);
-        breaker.OnSuccess(Now, probe: false);
+        breaker.OnSuccess(Now, probe: 0);
         Fail(breaker, 2);
 
         Assert.Equal(LlmCircuitState.Closed, breaker.State);
@@ -134,7 +134,7 @@ public class CircuitBreakerTests
         _time.Advance(Break - TimeSpan.FromMilliseconds(1));
 
         Assert.False(breaker.TryAcquire(Now, out var probe));
-        Assert.False(probe);
+        Assert.Equal(0, probe);
         Assert.Equal(LlmCircuitState.Open, breaker.State);
     }
 
@@ -145,11 +145,11 @@ public class CircuitBreakerTests
         _time.Advance(Break);
 
         Assert.True(breaker.TryAcquire(Now, out var probe));
-        Assert.True(probe);
+        Assert.NotEqual(0, probe);
         Assert.Equal(LlmCircuitState.HalfOpen, breaker.State);
 
         Assert.False(breaker.TryAcquire(Now, out var second));
-        Assert.False(second);
+        Assert.Equal(0, second);
         _time.Advance(TimeSpan.FromSeconds(1));
         Assert.False(breaker.TryAcquire(Now, out _));
         Assert.Equal((LlmCircuitState.Open, LlmCircuitState.HalfOpen, (LlmFailureKind?)null), _transitions[^1]);
@@ -172,7 +172,7 @@ public class CircuitBreakerTests
         Fail(breaker, 1);
         Assert.Equal(LlmCircuitState.Closed, breaker.State);
         Assert.True(breaker.TryAcquire(Now, out var next));
-        Assert.False(next);
+        Assert.Equal(0, next);
     }
 
     [Fact]
@@ -191,7 +191,7 @@ public class CircuitBreakerTests
         Assert.False(breaker.TryAcquire(Now, out _));
         _time.Advance(TimeSpan.FromMilliseconds(1));
         Assert.True(breaker.TryAcquire(Now, out var again));
-        Assert.True(again);
+        Assert.NotEqual(0, again);
     }
 
     [Fact]
@@ -205,7 +205,7 @@ public class CircuitBreakerTests
 
         Assert.Equal(LlmCircuitState.HalfOpen, breaker.State);
         Assert.True(breaker.TryAcquire(Now, out var next));
-        Assert.True(next);
+        Assert.NotEqual(0, next);
         Assert.False(breaker.TryAcquire(Now, out _));
     }
 
@@ -216,7 +216,7 @@ public class CircuitBreakerTests
         _time.Advance(Break);
         Assert.True(breaker.TryAcquire(Now, out _));
 
-        breaker.OnNeutral(probe: false);
+        breaker.OnNeutral(probe: 0);
 
         Assert.False(breaker.TryAcquire(Now, out _));
     }
@@ -233,8 +233,26 @@ public class CircuitBreakerTests
 
         _time.Advance(TimeSpan.FromTicks(1));
         Assert.True(breaker.TryAcquire(Now, out var replacement));
-        Assert.True(replacement);
+        Assert.NotEqual(0, replacement);
         Assert.False(breaker.TryAcquire(Now, out _));
+    }
+
+    [Fact]
+    public void OnNeutral_LostProbeReportsAfterItWasReplaced_DoesNotFreeTheReplacementsPermit()
+    {
+        var breaker = Opened();
+        _time.Advance(Break);
+        Assert.True(breaker.TryAcquire(Now, out var lost));
+        _time.Advance(Break + TimeSpan.FromTicks(1));
+        Assert.True(breaker.TryAcquire(Now, out var replacement));
+        Assert.NotEqual(lost, replacement);
+
+        breaker.OnNeutral(lost);
+
+        Assert.False(breaker.TryAcquire(Now, out _)); // still exactly one probe in flight
+        breaker.OnNeutral(replacement);
+        Assert.True(breaker.TryAcquire(Now, out var next));
+        Assert.NotEqual(0, next);
     }
 
     [Fact]
@@ -262,7 +280,7 @@ public class CircuitBreakerTests
         var until = breaker.OpenUntil;
         _time.Advance(TimeSpan.FromSeconds(5));
 
-        breaker.OnFailure(Now, probe: false, LlmFailureKind.RateLimited);
+        breaker.OnFailure(Now, probe: 0, LlmFailureKind.RateLimited);
 
         Assert.Equal(until, breaker.OpenUntil);
         Assert.Equal(LlmFailureKind.RateLimited, breaker.LastFailureKind);
@@ -274,7 +292,7 @@ public class CircuitBreakerTests
     {
         var breaker = Opened();
 
-        breaker.OnSuccess(Now, probe: false);
+        breaker.OnSuccess(Now, probe: 0);
 
         Assert.Equal(LlmCircuitState.Open, breaker.State);
     }
@@ -293,7 +311,7 @@ public class CircuitBreakerTests
         Assert.False(breaker.TryAcquire(Now, out _));
         _time.Advance(TimeSpan.FromMilliseconds(1));
         Assert.True(breaker.TryAcquire(Now, out var probe));
-        Assert.True(probe);
+        Assert.NotEqual(0, probe);
     }
 
     [Fact]
@@ -330,7 +348,7 @@ public class CircuitBreakerTests
 
         Assert.Equal(LlmCircuitState.Closed, breaker.State);
         Assert.True(breaker.TryAcquire(Now, out var probe));
-        Assert.False(probe);
+        Assert.Equal(0, probe);
         Assert.Null(breaker.LastFailureKind);
         Assert.Empty(_transitions);
     }
@@ -373,7 +391,7 @@ public class CircuitBreakerTests
             if (breaker.TryAcquire(now, out var probe))
             {
                 Interlocked.Increment(ref allowed);
-                if (probe)
+                if (probe != 0)
                 {
                     Interlocked.Increment(ref probes);
                 }
@@ -407,7 +425,7 @@ public class CircuitBreakerTests
     {
         for (var i = 0; i < count; i++)
         {
-            breaker.OnFailure(Now, probe: false, kind);
+            breaker.OnFailure(Now, probe: 0, kind);
         }
     }
 
@@ -415,7 +433,7 @@ public class CircuitBreakerTests
     {
         for (var i = 0; i < count; i++)
         {
-            breaker.OnSuccess(Now, probe: false);
+            breaker.OnSuccess(Now, probe: 0);
         }
     }
 }
