@@ -228,7 +228,7 @@ public sealed partial class FallbackChatClient
     /// </summary>
     private bool TryAcquireAfterWait(RequestState state, LlmProvider provider, long resumeAt)
     {
-        var now = _time.GetTimestamp();
+        var now = _clock.Now;
         if (provider.Upstream.CooldownUntil <= Math.Max(now, resumeAt) && provider.Breaker.TryAcquire(now, out var probe))
         {
             state.Probe = probe;
@@ -266,7 +266,7 @@ public sealed partial class FallbackChatClient
         }
 
         var wallNow = _time.GetUtcNow();
-        var retryAt = wallNow + _time.GetElapsedTime(now, Math.Max(now, earliest));
+        var retryAt = LlmClock.WallTime(wallNow, _clock.Elapsed(now, Math.Max(now, earliest)));
         return new LlmFallbackExhaustedException(state.Attempts, retryAt, wallNow);
     }
 
@@ -312,5 +312,5 @@ public sealed partial class FallbackChatClient
         cancellationToken.ThrowIfCancellationRequested();
     }
 
-    private long ToTimestampTicks(TimeSpan value) => (long)(Math.Min(value.TotalSeconds, LlmRetryAfter.MaxValue.TotalSeconds) * _time.TimestampFrequency);
+    private long ToTimestampTicks(TimeSpan value) => _clock.ToTimestamps(value < LlmRetryAfter.MaxValue ? value : LlmRetryAfter.MaxValue);
 }

@@ -41,12 +41,12 @@ public sealed partial class FallbackChatClient
             {
                 if (state.Calls >= plan.MaxAttempts)
                 {
-                    throw Exhausted(state, _time.GetTimestamp());
+                    throw Exhausted(state, _clock.Now);
                 }
 
                 state.Calls++;
                 activity = StartActivity("llmfallback.attempt", provider, state.Calls);
-                attemptStart = _time.GetTimestamp();
+                attemptStart = _clock.Now;
                 var timeout = plan.AttemptTimeouts[state.ProviderIndex];
                 timer = timeout == Timeout.InfiniteTimeSpan ? null : _timers.Rent(timeout, AttemptDeadline.Attempt, cancellationToken);
                 pending = Invoke(provider, messages, options, timer?.Token ?? cancellationToken);
@@ -65,12 +65,12 @@ public sealed partial class FallbackChatClient
                 error = ex;
             }
 
-            var end = _time.GetTimestamp();
+            var end = _clock.Now;
             var timedOut = timer?.TimedOut == true;
             timer?.Release();
             timer = null;
             pending = null;
-            var duration = _time.GetElapsedTime(attemptStart, end);
+            var duration = _clock.Elapsed(attemptStart, end);
 
             using (activity)
             {
@@ -125,7 +125,7 @@ public sealed partial class FallbackChatClient
                 }
             }
 
-            var now = _time.GetTimestamp();
+            var now = _clock.Now;
             provider = SelectNext(state, now, requirePrefill: false) ?? throw Exhausted(state, now);
         }
     }

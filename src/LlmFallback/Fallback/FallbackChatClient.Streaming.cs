@@ -22,7 +22,7 @@ public sealed partial class FallbackChatClient
         var state = new RequestState(plan);
         var streaming = plan.Streaming;
         using var callActivity = StartActivity("llmfallback.chat_stream", null, 0);
-        var start = _time.GetTimestamp();
+        var start = _clock.Now;
         _retryBudget.RecordRequest(start);
         var provider = SelectNext(state, start, requirePrefill: false) ?? throw Exhausted(state, start);
 
@@ -39,7 +39,7 @@ public sealed partial class FallbackChatClient
         {
             if (state.Calls >= plan.MaxAttempts)
             {
-                throw committedChars > 0 || !rescuable ? Partial(state, committedChars) : Exhausted(state, _time.GetTimestamp());
+                throw committedChars > 0 || !rescuable ? Partial(state, committedChars) : Exhausted(state, _clock.Now);
             }
 
             state.Calls++;
@@ -49,7 +49,7 @@ public sealed partial class FallbackChatClient
             var committed = plan.CommitImmediately || outputCommitted;
             var attemptMessages = committedChars > 0 ? WithPrefill(messages, committedText!.ToString()) : messages;
             var activity = StartActivity("llmfallback.attempt", provider, state.Calls);
-            var attemptStart = _time.GetTimestamp();
+            var attemptStart = _clock.Now;
             var idle = plan.IdleTimeouts[state.ProviderIndex];
             var firstTokenTimeout = plan.FirstTokenTimeouts[state.ProviderIndex];
             var timer = _timers.Rent(firstTokenTimeout, AttemptDeadline.FirstToken, cancellationToken);
@@ -98,7 +98,7 @@ public sealed partial class FallbackChatClient
                         }
                     }
 
-                    var waitStart = first ? attemptStart : _time.GetTimestamp();
+                    var waitStart = first ? attemptStart : _clock.Now;
                     first = false;
                     bool hasUpdate;
                     try
@@ -128,7 +128,7 @@ public sealed partial class FallbackChatClient
 
                     if (!producing && firstTokenLeft != Timeout.InfiniteTimeSpan)
                     {
-                        firstTokenLeft -= _time.GetElapsedTime(waitStart);
+                        firstTokenLeft -= _clock.ElapsedSince(waitStart);
                         firstTokenLeft = firstTokenLeft > TimeSpan.Zero ? firstTokenLeft : TimeSpan.Zero;
                     }
 
@@ -151,7 +151,7 @@ public sealed partial class FallbackChatClient
                         heldChars += TextLength(update);
                         if (firstUpdateAt == 0)
                         {
-                            firstUpdateAt = _time.GetTimestamp();
+                            firstUpdateAt = _clock.Now;
                         }
 
                         if (!ShouldCommit(streaming, heldChars, firstUpdateAt))
@@ -163,7 +163,7 @@ public sealed partial class FallbackChatClient
                         foreach (var h in held)
                         {
                             firstYielded ??= h;
-                            Track(h, streaming, ref committedText, ref committedChars, ref rescuable);
+                            Track(h, plan.KeepsCommittedText, ref committedText, ref committedChars, ref rescuable);
                             yield return h;
                         }
 
@@ -172,7 +172,7 @@ public sealed partial class FallbackChatClient
                     }
 
                     firstYielded ??= update;
-                    Track(update, streaming, ref committedText, ref committedChars, ref rescuable);
+                    Track(update, plan.KeepsCommittedText, ref committedText, ref committedChars, ref rescuable);
                     yield return update;
                 }
 
@@ -204,8 +204,8 @@ public sealed partial class FallbackChatClient
                 }
             }
 
-            var end = _time.GetTimestamp();
-            var duration = _time.GetElapsedTime(attemptStart, end);
+            var end = _clock.Now;
+            var duration = _clock.Elapsed(attemptStart, end);
 
             // A content-filter stop is a refusal: with OnContentPolicy = FailOver, and while the caller has seen
             // nothing of it, it fails over like a refusal by error status.
@@ -306,7 +306,7 @@ public sealed partial class FallbackChatClient
                 }
             }
 
-            var now = _time.GetTimestamp();
+            var now = _clock.Now;
             var next = SelectNext(state, now, requirePrefill: committedChars > 0);
             if (next is null)
             {
@@ -347,11 +347,11 @@ public sealed partial class FallbackChatClient
             return true;
         }
 
-        return streaming.HoldbackDuration > TimeSpan.Zero && _time.GetElapsedTime(firstUpdateAt) >= streaming.HoldbackDuration;
+        return streaming.HoldbackDuration > TimeSpan.Zero && _clock.ElapsedSince(firstUpdateAt) >= streaming.HoldbackDuration;
     }
 
     /// <summary>Counts what the caller received, and keeps the text when it may be needed to continue the answer elsewhere.</summary>
-    private static void Track(ChatResponseUpdate update, StreamingFallbackOptions streaming, ref StringBuilder? text, ref int chars, ref bool rescuable)
+    private static void Track(ChatResponseUpdate update, bool keepText, ref StringBuilder? text, ref int chars, ref bool rescuable)
     {
         var contents = update.Contents;
         for (var i = 0; i < contents.Count; i++)
@@ -360,9 +360,9 @@ public sealed partial class FallbackChatClient
             {
                 case TextContent t when t.Text is { Length: > 0 } s:
                     chars += s.Length;
-                    if (streaming.Rescue == StreamRescueMode.Continue)
+                    if (keepText)
                     {
-                        (text ??= new StringBuilder(256)).Append(s);
+                        (text ??= new StringBuilder(s.Length < 64 ? 64 : s.Length)).Append(s);
                     }
 
                     break;

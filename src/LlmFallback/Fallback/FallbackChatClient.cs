@@ -26,6 +26,7 @@ namespace LlmFallback;
 public sealed partial class FallbackChatClient : IChatClient
 {
     private readonly TimeProvider _time;
+    private readonly LlmClock _clock;
     private readonly LlmRetryBudget _retryBudget;
     private readonly ILogger _logger;
     private readonly AttemptTimerPool _timers;
@@ -63,6 +64,12 @@ public sealed partial class FallbackChatClient : IChatClient
         LlmProvider[] chain = [.. providers];
         _time = timeProvider ?? (chain.Length > 0 && chain[0] is { } first ? first.TimeProvider : TimeProvider.System);
         _plan = FallbackPlan.Create(chain, options ?? new FallbackOptions(), _time, configurationPath, nameof(providers));
+        _clock = LlmClock.For(_time);
+        if (retryBudget is not null && retryBudget.TimeProvider != _time)
+        {
+            throw new ArgumentException("The retry budget uses a different TimeProvider than the fallback stage; they must share one clock.", nameof(retryBudget));
+        }
+
         _retryBudget = retryBudget ?? new LlmRetryBudget(timeProvider: _time);
         _logger = (ILogger?)loggerFactory?.CreateLogger("LlmFallback.Fallback") ?? NullLogger.Instance;
         _timers = new AttemptTimerPool(_time);
@@ -80,7 +87,7 @@ public sealed partial class FallbackChatClient : IChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         var plan = _plan;
-        var start = _time.GetTimestamp();
+        var start = _clock.Now;
         _retryBudget.RecordRequest(start);
         var first = plan.Providers[0];
 
@@ -110,12 +117,12 @@ public sealed partial class FallbackChatClient : IChatClient
             return RunAsync(messages, options, plan, task, timer, probe, start, cancellationToken);
         }
 
-        var end = _time.GetTimestamp();
+        var end = _clock.Now;
         timer?.Release();
         var response = task.Result;
         first.Breaker.OnSuccess(end, probe);
         response.ModelId ??= first.Model;
-        var duration = _time.GetElapsedTime(start, end);
+        var duration = _clock.Elapsed(start, end);
         response.SetLlmCallInfo(new LlmCallInfo(first.Name, response.ModelId, duration));
         RecordAttemptMetrics(first, null, LlmAttemptDecision.Answered, duration);
         RecordRequestMetrics(first, fallback: false, success: true);

@@ -29,6 +29,12 @@ internal sealed class FallbackPlan
             }
         }
 
+        // The partial text is only worth keeping while the stream runs if some provider could continue it.
+        foreach (var p in providers)
+        {
+            KeepsCommittedText |= Streaming.Rescue == StreamRescueMode.Continue && p.Capabilities.PrefillContinuation;
+        }
+
         CommitImmediately = !Streaming.HoldbackUntilComplete && Streaming.HoldbackCharacters == 0 && Streaming.HoldbackDuration == TimeSpan.Zero;
     }
 
@@ -43,6 +49,9 @@ internal sealed class FallbackPlan
     public StreamingFallbackOptions Streaming { get; }
 
     public bool CommitImmediately { get; }
+
+    /// <summary>Gets a value indicating whether streams keep the text the caller received, for a rescue continuation.</summary>
+    public bool KeepsCommittedText { get; }
 
     public bool[] IsContextFallback { get; }
 

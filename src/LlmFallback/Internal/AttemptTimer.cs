@@ -11,10 +11,20 @@ internal enum AttemptDeadline
 
 /// <summary>
 /// A reusable per-attempt cancellation source: cancelled by the caller's token or by a deadline that can be moved
-/// (first token, then idle gaps). Pooled, so the success path allocates nothing. A timer goes back to the pool only
-/// when neither callback can still run: the caller registration was removed before it fired, and the deadline was
-/// still comfortably ahead when the timer was stopped (a timer never fires before its due time).
+/// (first token, then idle gaps, then the completion grace period). Pooled, so the success path allocates nothing.
 /// </summary>
+/// <remarks>
+/// <para>
+/// Moving the deadline later costs one field write: the underlying timer keeps its earlier due time and, when it
+/// fires, finds the deadline moved and re-arms itself for the rest. Only a deadline earlier than the scheduled one
+/// touches the timer. A stream therefore pays a timer operation per idle period, not per update.
+/// </para>
+/// <para>
+/// The timer callback acts only on the deadline current when it runs, so a late callback from a previous use can
+/// neither cancel nor delay the next user: a timer goes back to the pool as soon as the caller registration is
+/// provably gone.
+/// </para>
+/// </remarks>
 internal sealed class AttemptTimer : IDisposable
 {
     private const int Idle = 0;
@@ -23,37 +33,43 @@ internal sealed class AttemptTimer : IDisposable
     private const int CallerCancelled = 3;
 
     private readonly AttemptTimerPool _pool;
+    private readonly LlmClock _clock;
     private readonly ITimer _timer;
     private readonly CancellationTokenSource _cts = new();
+    private readonly Lock _gate = new();
     private CancellationTokenRegistration _callerRegistration;
-    private int _state;
+
+    // The state (low two bits) and a use counter (the rest) change together, so a callback that read the state
+    // during one use can never switch the state of the next use.
+    private long _state;
+    private int _deadlineKind;
     private bool _suspended;
-    private bool _started;
-    private long _due;
-    private readonly long _marginTicks;
+    private long _deadline = long.MaxValue;
+    private long _scheduled = long.MaxValue;
 
     public AttemptTimer(AttemptTimerPool pool)
     {
         _pool = pool;
-        _timer = pool.TimeProvider.CreateTimer(static s => ((AttemptTimer)s!).OnDeadline(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        _marginTicks = pool.TimeProvider.TimestampFrequency / 20;
+        _clock = pool.Clock;
+        _timer = pool.TimeProvider.CreateTimer(static s => ((AttemptTimer)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     public CancellationToken Token => _cts.Token;
 
-    public AttemptDeadline Deadline { get; private set; }
+    public AttemptTimerPool Pool => _pool;
+
+    public AttemptDeadline Deadline => (AttemptDeadline)Volatile.Read(ref _deadlineKind);
 
     /// <summary>Gets a value indicating whether the deadline (not the caller) cancelled the attempt.</summary>
-    public bool TimedOut => Volatile.Read(ref _state) == TimedOutState;
+    public bool TimedOut => (Volatile.Read(ref _state) & 3) == TimedOutState;
 
     /// <summary>Links the caller's token; the deadline does not run until <see cref="Move"/> starts it.</summary>
     public void Arm(AttemptDeadline deadline, CancellationToken callerToken)
     {
-        _state = Armed;
         _suspended = false;
-        _started = false;
-        _due = long.MaxValue;
-        Deadline = deadline;
+        _deadlineKind = (int)deadline;
+        Volatile.Write(ref _deadline, long.MaxValue);
+        Volatile.Write(ref _state, ((Volatile.Read(ref _state) >> 2) + 1) << 2 | Armed);
         if (callerToken.CanBeCanceled)
         {
             _callerRegistration = callerToken.UnsafeRegister(static s => ((AttemptTimer)s!).OnCallerCancelled(), this);
@@ -66,54 +82,60 @@ internal sealed class AttemptTimer : IDisposable
     /// </summary>
     public void Suspend() => Volatile.Write(ref _suspended, true);
 
-    /// <summary>Moves the deadline and resumes it (each streamed update re-arms the idle deadline).</summary>
+    /// <summary>Sets the deadline to <paramref name="due"/> from now and resumes it (each streamed update moves the idle deadline).</summary>
     public void Move(TimeSpan due, AttemptDeadline deadline)
     {
-        Deadline = deadline;
-        Volatile.Write(ref _suspended, false);
+        Volatile.Write(ref _deadlineKind, (int)deadline);
         if (due == Timeout.InfiniteTimeSpan)
         {
-            _due = long.MaxValue;
-            if (_started)
-            {
-                _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            }
-
+            Volatile.Write(ref _deadline, long.MaxValue);
+            Volatile.Write(ref _suspended, false);
             return;
         }
 
-        _started = true;
+        var at = _clock.Now + _clock.ToTimestamps(due);
+        Volatile.Write(ref _deadline, at);
+        Volatile.Write(ref _suspended, false);
+        if (at >= Volatile.Read(ref _scheduled))
+        {
+            return;
+        }
 
-        var tp = _pool.TimeProvider;
-        _due = tp.GetTimestamp() + (long)(due.TotalSeconds * tp.TimestampFrequency);
-        _timer.Change(due, Timeout.InfiniteTimeSpan);
+        lock (_gate)
+        {
+            if (at < _scheduled)
+            {
+                _scheduled = at;
+                _timer.Change(due, Timeout.InfiniteTimeSpan);
+            }
+        }
     }
 
-    /// <summary>Stops the timer and returns it to the pool when that is provably safe; otherwise drops it.</summary>
+    /// <summary>Stops the timer and returns it to the pool when the caller registration is provably gone; otherwise drops it.</summary>
     public void Release()
     {
-        // A call that completed before its deadline was ever started costs no timer operation at all.
-        var timerQuiet = true;
-        if (_started)
+        Volatile.Write(ref _deadline, long.MaxValue);
+        if (Volatile.Read(ref _scheduled) != long.MaxValue)
         {
-            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-
-            // The deadline callback can only be on its way if the deadline has (nearly) passed.
-            timerQuiet = _due == long.MaxValue || _pool.TimeProvider.GetTimestamp() < _due - _marginTicks;
+            lock (_gate)
+            {
+                _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                _scheduled = long.MaxValue;
+            }
         }
 
         var callerQuiet = _callerRegistration == default || _callerRegistration.Unregister();
         _callerRegistration = default;
-        var wasArmed = Interlocked.CompareExchange(ref _state, Idle, Armed) == Armed;
-        if (timerQuiet && callerQuiet && wasArmed && _cts.TryReset())
+        var wasArmed = TrySwitch(Volatile.Read(ref _state), Idle);
+        if (callerQuiet && wasArmed && _cts.TryReset())
         {
             _pool.Return(this);
             return;
         }
 
-        // Not reusable: the token may already be (or be about to be) cancelled. Drop it: the timer is disposed so it
-        // never fires again; the token source is left to the collector, because a callback that won the state switch
-        // may still be about to cancel it (it owns no timer or registration that would need disposing).
+        // Not reusable: the token is (or may be about to be) cancelled. Drop it: the timer is disposed so it never
+        // fires again; the token source is left to the collector, because a caller callback that won the state
+        // switch may still be about to cancel it (it owns no timer or registration that would need disposing).
         _timer.Dispose();
     }
 
@@ -123,14 +145,31 @@ internal sealed class AttemptTimer : IDisposable
         _cts.Dispose();
     }
 
-    private void OnDeadline()
+    internal void OnTimer()
     {
-        if (Volatile.Read(ref _suspended))
+        long use;
+        lock (_gate)
         {
-            return;
+            _scheduled = long.MaxValue;
+            use = Volatile.Read(ref _state);
+            var deadline = Volatile.Read(ref _deadline);
+            if ((use & 3) != Armed || deadline == long.MaxValue || Volatile.Read(ref _suspended))
+            {
+                // Nothing to enforce now; a later Move re-arms the timer.
+                return;
+            }
+
+            var now = _clock.Now;
+            if (now < deadline)
+            {
+                // The deadline moved since the timer was set: wait for the rest.
+                _scheduled = deadline;
+                _timer.Change(_clock.Elapsed(now, deadline), Timeout.InfiniteTimeSpan);
+                return;
+            }
         }
 
-        if (Interlocked.CompareExchange(ref _state, TimedOutState, Armed) == Armed)
+        if (TrySwitch(use, TimedOutState))
         {
             _cts.Cancel();
         }
@@ -138,25 +177,37 @@ internal sealed class AttemptTimer : IDisposable
 
     private void OnCallerCancelled()
     {
-        if (Interlocked.CompareExchange(ref _state, CallerCancelled, Armed) == Armed)
+        if (TrySwitch(Volatile.Read(ref _state), CallerCancelled))
         {
             _cts.Cancel();
         }
     }
+
+    /// <summary>Moves an armed use to <paramref name="to"/>, only if it is still the use <paramref name="seen"/> describes.</summary>
+    private bool TrySwitch(long seen, int to) =>
+        (seen & 3) == Armed && Interlocked.CompareExchange(ref _state, (seen & ~3L) | (uint)to, seen) == seen;
 }
 
 /// <summary>A small lock-free pool of <see cref="AttemptTimer"/>s, one per fallback stage.</summary>
 internal sealed class AttemptTimerPool
 {
+    // One timer per thread is kept outside the shared array: the common rent/return pair then costs no interlocked
+    // operation. It is tagged with its pool, so a thread that serves several fallback stages never mixes them up.
+    [ThreadStatic]
+    private static AttemptTimer? t_cached;
+
     private readonly AttemptTimer?[] _items;
 
     public AttemptTimerPool(TimeProvider timeProvider)
     {
         TimeProvider = timeProvider;
+        Clock = LlmClock.For(timeProvider);
         _items = new AttemptTimer?[Math.Max(8, Environment.ProcessorCount * 4)];
     }
 
     public TimeProvider TimeProvider { get; }
+
+    public LlmClock Clock { get; }
 
     public AttemptTimer Rent(TimeSpan due, AttemptDeadline deadline, CancellationToken callerToken)
     {
@@ -168,7 +219,15 @@ internal sealed class AttemptTimerPool
     /// <summary>Rents a timer linked to the caller's token whose deadline is not started yet (see <see cref="AttemptTimer.Move"/>).</summary>
     public AttemptTimer RentUnstarted(AttemptDeadline deadline, CancellationToken callerToken)
     {
-        AttemptTimer? timer = null;
+        var timer = t_cached;
+        if (timer is not null && timer.Pool == this)
+        {
+            t_cached = null;
+            timer.Arm(deadline, callerToken);
+            return timer;
+        }
+
+        timer = null;
         for (var i = 0; i < _items.Length; i++)
         {
             if (Volatile.Read(ref _items[i]) is not null && (timer = Interlocked.Exchange(ref _items[i], null)) is not null)
@@ -184,6 +243,12 @@ internal sealed class AttemptTimerPool
 
     public void Return(AttemptTimer timer)
     {
+        if (t_cached is null)
+        {
+            t_cached = timer;
+            return;
+        }
+
         for (var i = 0; i < _items.Length; i++)
         {
             if (Interlocked.CompareExchange(ref _items[i], timer, null) is null)

@@ -4,10 +4,16 @@ namespace LlmFallback;
 /// Two counters over a sliding time window, kept in buckets. Lock-free: a bucket that rolls over is reset with a
 /// compare-exchange, and an increment racing a reset may be lost, which only makes the window approximate.
 /// </summary>
+/// <remarks>
+/// Every request passes through <see cref="Add"/>, so it avoids the two integer divisions that map a timestamp to a
+/// bucket: the current bucket's span is cached in an immutable object, replaced (one small allocation) only when
+/// time moves into the next bucket.
+/// </remarks>
 internal sealed class SlidingWindowCounter
 {
     private readonly Bucket[] _buckets;
     private readonly long _bucketTicks;
+    private CurrentBucket _current = new(-1, 0, long.MinValue, long.MinValue);
 
     public SlidingWindowCounter(TimeSpan window, int bucketCount, long timestampFrequency)
     {
@@ -18,8 +24,16 @@ internal sealed class SlidingWindowCounter
 
     public void Add(long timestamp, int first, int second)
     {
-        var epoch = timestamp / _bucketTicks;
-        ref var bucket = ref _buckets[(int)(epoch % _buckets.Length)];
+        var current = Volatile.Read(ref _current);
+        if (timestamp < current.Start || timestamp >= current.End)
+        {
+            var index = timestamp / _bucketTicks;
+            current = new CurrentBucket(index, (int)(index % _buckets.Length), index * _bucketTicks, (index + 1) * _bucketTicks);
+            Volatile.Write(ref _current, current);
+        }
+
+        var epoch = current.Epoch;
+        ref var bucket = ref _buckets[current.Slot];
         var seen = Volatile.Read(ref bucket.Epoch);
         if (seen != epoch)
         {
@@ -79,5 +93,13 @@ internal sealed class SlidingWindowCounter
         public long Epoch;
         public int First;
         public int Second;
+    }
+
+    private sealed class CurrentBucket(long epoch, int slot, long start, long end)
+    {
+        public readonly long Epoch = epoch;
+        public readonly int Slot = slot;
+        public readonly long Start = start;
+        public readonly long End = end;
     }
 }

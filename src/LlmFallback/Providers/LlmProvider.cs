@@ -59,6 +59,7 @@ public sealed class LlmProvider
         Pricing = options.Pricing;
         Policy = options.Resilience;
         TimeProvider = timeProvider ?? TimeProvider.System;
+        Clock = LlmClock.For(TimeProvider);
         Upstream = upstream ?? new UpstreamState(options.Upstream ?? name);
         _classifiers = classifiers is null ? [] : [.. classifiers];
         _logger = (ILogger?)loggerFactory?.CreateLogger("LlmFallback.Providers") ?? NullLogger.Instance;
@@ -91,6 +92,8 @@ public sealed class LlmProvider
 
     internal TimeProvider TimeProvider { get; }
 
+    internal LlmClock Clock { get; }
+
     internal CircuitBreaker Breaker { get; }
 
     internal UpstreamState Upstream { get; }
@@ -99,7 +102,7 @@ public sealed class LlmProvider
     /// <returns>A snapshot of breaker and cool-down state.</returns>
     public LlmProviderHealth GetHealth()
     {
-        var nowTs = TimeProvider.GetTimestamp();
+        var nowTs = Clock.Now;
         var now = TimeProvider.GetUtcNow();
         var state = Breaker.State;
         long until = 0;
@@ -114,7 +117,7 @@ public sealed class LlmProvider
             until = Math.Max(until, Upstream.CooldownUntil);
         }
 
-        DateTimeOffset? availableAt = until == 0 ? null : now + TimeProvider.GetElapsedTime(nowTs, until);
+        DateTimeOffset? availableAt = until == 0 ? null : LlmClock.WallTime(now, Clock.Elapsed(nowTs, until));
         return new LlmProviderHealth(Name, state, availableAt, coolingDown, Breaker.ConsecutiveFailures, Breaker.LastFailureKind);
     }
 

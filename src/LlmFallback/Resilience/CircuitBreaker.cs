@@ -10,7 +10,7 @@ namespace LlmFallback;
 internal sealed class CircuitBreaker
 {
     private const int Buckets = 10;
-    private readonly TimeProvider _time;
+    private readonly LlmClock _clock;
     private readonly bool _enabled;
     private readonly double _ratio;
     private readonly int _minimumThroughput;
@@ -28,13 +28,13 @@ internal sealed class CircuitBreaker
 
     public CircuitBreaker(LlmCircuitBreakerOptions options, TimeProvider timeProvider)
     {
-        _time = timeProvider;
+        _clock = LlmClock.For(timeProvider);
         _enabled = options.Enabled;
         _ratio = options.FailureRatio;
         _minimumThroughput = options.MinimumThroughput;
         _consecutiveLimit = options.ConsecutiveFailures;
         _breakTicks = ToTimestampTicks(options.BreakDuration);
-        _window = new SlidingWindowCounter(options.SamplingDuration, Buckets, timeProvider.TimestampFrequency);
+        _window = new SlidingWindowCounter(options.SamplingDuration, Buckets, _clock.Frequency);
     }
 
     /// <summary>Raised after a transition, outside the lock: (from, to, failure kind that caused it).</summary>
@@ -210,5 +210,5 @@ internal sealed class CircuitBreaker
 
     private bool IsCurrentProbe(long probe) => probe != 0 && Volatile.Read(ref _probe) == probe;
 
-    private long ToTimestampTicks(TimeSpan value) => (long)(value.TotalSeconds * _time.TimestampFrequency);
+    private long ToTimestampTicks(TimeSpan value) => _clock.ToTimestamps(value);
 }

@@ -7,7 +7,7 @@ namespace LlmFallback;
 public sealed class LlmRetryBudget
 {
     private const int Buckets = 10;
-    private readonly TimeProvider _timeProvider;
+    private readonly LlmClock _clock;
     private readonly SlidingWindowCounter _counter;
     private readonly double _ratio;
     private readonly int _floor;
@@ -22,8 +22,9 @@ public sealed class LlmRetryBudget
         var errors = new List<string>();
         LlmOptionsValidation.ValidateRetryBudget(options, "RetryBudget", errors);
         LlmOptionsValidation.ThrowIfAny(errors, nameof(options));
-        _timeProvider = timeProvider ?? TimeProvider.System;
-        _counter = new SlidingWindowCounter(options.Window, Buckets, _timeProvider.TimestampFrequency);
+        TimeProvider = timeProvider ?? TimeProvider.System;
+        _clock = LlmClock.For(TimeProvider);
+        _counter = new SlidingWindowCounter(options.Window, Buckets, _clock.Frequency);
         _ratio = options.RetryRatio;
         _floor = (int)Math.Ceiling(options.MinRetriesPerSecond * options.Window.TotalSeconds);
     }
@@ -32,15 +33,17 @@ public sealed class LlmRetryBudget
     /// <returns>The counts.</returns>
     public (int Requests, int Retries) GetCounts()
     {
-        var (requests, retries) = _counter.Sum(_timeProvider.GetTimestamp());
+        var (requests, retries) = _counter.Sum(_clock.Now);
         return (requests, retries);
     }
+
+    internal TimeProvider TimeProvider { get; }
 
     internal void RecordRequest(long timestamp) => _counter.Add(timestamp, 1, 0);
 
     internal bool TryAcquireRetry()
     {
-        var now = _timeProvider.GetTimestamp();
+        var now = _clock.Now;
         var (requests, retries) = _counter.Sum(now);
         if (retries >= _floor + (int)(requests * _ratio))
         {
