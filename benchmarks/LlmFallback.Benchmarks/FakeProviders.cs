@@ -5,7 +5,7 @@ using Microsoft.Extensions.AI;
 namespace LlmFallback.Benchmarks;
 
 /// <summary>A provider that answers at once, allocating a fresh response per call as a real adapter does.</summary>
-internal sealed class AnsweringClient : IChatClient
+internal sealed class AnsweringClient(int streamedTokens = 3) : IChatClient
 {
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
         Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "Hello!")) { ModelId = "model-a", FinishReason = ChatFinishReason.Stop });
@@ -13,9 +13,11 @@ internal sealed class AnsweringClient : IChatClient
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        yield return new ChatResponseUpdate(ChatRole.Assistant, "Hel") { ModelId = "model-a" };
-        yield return new ChatResponseUpdate(ChatRole.Assistant, "lo") { ModelId = "model-a" };
-        yield return new ChatResponseUpdate(ChatRole.Assistant, "!") { ModelId = "model-a" };
+        for (var i = 0; i < streamedTokens; i++)
+        {
+            yield return new ChatResponseUpdate(ChatRole.Assistant, "tok") { ModelId = "model-a" };
+        }
+
         await Task.CompletedTask.ConfigureAwait(false);
         yield return new ChatResponseUpdate { FinishReason = ChatFinishReason.Stop, ModelId = "model-a" };
     }
