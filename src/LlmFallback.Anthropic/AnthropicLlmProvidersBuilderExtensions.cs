@@ -26,10 +26,7 @@ public static class AnthropicLlmProvidersBuilderExtensions
             registered = new AnthropicRegistration();
             services.AddSingleton(registered);
             builder.AddProviderType(AnthropicProviderType.Name, AnthropicProviderType.CreateClient, AnthropicFailureClassifier.Instance);
-            if (builder.Configuration is { } configuration)
-            {
-                services.AddSingleton<IConfigureOptions<AnthropicProviderOptions>>(new AnthropicOptionsBinder(configuration));
-            }
+            builder.BindProviderSettings<AnthropicProviderOptions>(static (section, o) => section.Bind(o));
 
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AnthropicProviderOptions>>(new AnthropicOptionsValidator(builder.ConfigurationPath)));
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlmProviderOptions>>(

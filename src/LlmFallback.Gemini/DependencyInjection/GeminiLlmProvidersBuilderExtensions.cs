@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using LlmFallback;
 using LlmFallback.Gemini;
 using Microsoft.Extensions.Logging;
@@ -83,7 +84,7 @@ public static class GeminiLlmProvidersBuilderExtensions
         services.AddSingleton<IValidateOptions<GeminiOptions>>(new GeminiOptionsValidator(registration));
         if (builder.Configuration is { } configuration)
         {
-            services.AddSingleton<IConfigureOptions<GeminiOptions>>(new GeminiOptionsBinder(configuration));
+            builder.BindProviderSettings<GeminiOptions>(static (section, o) => section.Bind(o));
             foreach (var child in configuration.GetSection("Providers").GetChildren())
             {
                 if (GeminiRegistration.IsGemini(child["Type"]))

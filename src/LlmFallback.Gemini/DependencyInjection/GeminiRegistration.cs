@@ -22,17 +22,3 @@ internal sealed class GeminiRegistration(IConfiguration? configuration, string c
     public static bool IsGemini(string? type) =>
         string.Equals(type, Microsoft.Extensions.DependencyInjection.GeminiLlmProvidersBuilderExtensions.ProviderType, StringComparison.OrdinalIgnoreCase);
 }
-
-/// <summary>Binds <see cref="GeminiOptions"/> of provider <c>name</c> from <c>Providers:&lt;name&gt;</c>, the section its core options come from.</summary>
-internal sealed class GeminiOptionsBinder(IConfiguration configuration) : IConfigureNamedOptions<GeminiOptions>
-{
-    public void Configure(GeminiOptions options) => Configure(Options.DefaultName, options);
-
-    public void Configure(string? name, GeminiOptions options)
-    {
-        if (!string.IsNullOrEmpty(name))
-        {
-            configuration.GetSection("Providers").GetSection(name).Bind(options);
-        }
-    }
-}

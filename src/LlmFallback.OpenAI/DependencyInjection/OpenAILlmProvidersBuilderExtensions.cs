@@ -46,7 +46,7 @@ public static class OpenAILlmProvidersBuilderExtensions
 
         if (configuration is not null)
         {
-            services.AddSingleton<IConfigureOptions<OpenAIProviderOptions>>(new OpenAIOptionsBinder(configuration));
+            builder.BindProviderSettings<OpenAIProviderOptions>(static (section, o) => section.Bind(o));
             foreach (var section in configuration.GetSection("Providers").GetChildren())
             {
                 if (OpenAIProviderTypes.Normalize(section["Type"]) is not null)

@@ -79,6 +79,27 @@ public sealed class LlmProvidersBuilder
         return this;
     }
 
+    /// <summary>
+    /// Binds an adapter's own per-provider settings from the section the provider's core options come from,
+    /// <c>Providers:&lt;name&gt;</c>, so one provider is configured in one place; code configuration runs after it.
+    /// Does nothing when the builder has no configuration. Called by adapter packages.
+    /// </summary>
+    /// <typeparam name="TOptions">The adapter's settings type, resolved as named options (the name is the provider's).</typeparam>
+    /// <param name="bind">Binds one section onto the settings. Pass <c>static (section, o) =&gt; section.Bind(o)</c> from the
+    /// adapter's own assembly, where the configuration binder source generator sees <typeparamref name="TOptions"/>.</param>
+    /// <returns>This builder.</returns>
+    public LlmProvidersBuilder BindProviderSettings<TOptions>(Action<IConfiguration, TOptions> bind)
+        where TOptions : class
+    {
+        ArgumentNullException.ThrowIfNull(bind);
+        if (Configuration is { } configuration)
+        {
+            Services.AddSingleton<IConfigureOptions<TOptions>>(new ProviderSettingsBinder<TOptions>(configuration, bind));
+        }
+
+        return this;
+    }
+
     /// <summary>Adds a classifier applied to every provider, after the adapter's own and before the shared rules.</summary>
     /// <param name="classifier">The classifier.</param>
     /// <returns>This builder.</returns>
@@ -163,3 +184,18 @@ public sealed class LlmProvidersBuilder
 
 /// <summary>The configuration path the providers were bound from (for example <c>Llm</c>), for messages that name keys.</summary>
 internal sealed record LlmConfigurationPath(string Path);
+
+/// <summary>Binds named settings <c>name</c> from <c>Providers:name</c> of the LLM configuration.</summary>
+internal sealed class ProviderSettingsBinder<TOptions>(IConfiguration configuration, Action<IConfiguration, TOptions> bind) : IConfigureNamedOptions<TOptions>
+    where TOptions : class
+{
+    public void Configure(string? name, TOptions options)
+    {
+        if (!string.IsNullOrEmpty(name))
+        {
+            bind(configuration.GetSection("Providers").GetSection(name), options);
+        }
+    }
+
+    public void Configure(TOptions options) => Configure(Options.DefaultName, options);
+}

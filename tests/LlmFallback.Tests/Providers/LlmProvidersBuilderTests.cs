@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LlmFallback.Tests.Providers;
@@ -84,5 +85,45 @@ public class LlmProvidersBuilderTests
         Assert.Same(second, provider.Client);
         Assert.Equal("first", provider.Model);
         Assert.Equal(1000, provider.Capabilities.ContextWindow);
+    }
+
+    [Fact]
+    public void BindProviderSettings_WithConfiguration_BindsEachProvidersOwnSectionBeforeCode()
+    {
+        var config = new TestConfiguration(("Llm:Providers:a:Type", "X"), ("Llm:Providers:a:Flavor", "from-config"), ("Llm:Providers:b:Flavor", "b-config"));
+        var services = new ServiceCollection();
+        services.AddLlmProviders(config.Llm)
+            .BindProviderSettings<AdapterSettings>(static (section, o) => section.Bind(o));
+        services.Configure<AdapterSettings>("b", o => o.Flavor += "+code");
+        using var sp = services.BuildServiceProvider();
+
+        var monitor = sp.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<AdapterSettings>>();
+
+        Assert.Equal("from-config", monitor.Get("a").Flavor);
+        Assert.Equal("b-config+code", monitor.Get("b").Flavor);
+        Assert.Null(monitor.Get("missing").Flavor);
+    }
+
+    [Fact]
+    public void BindProviderSettings_WithoutConfiguration_LeavesTheSettingsToCode()
+    {
+        var services = new ServiceCollection();
+        services.AddLlmProviders().BindProviderSettings<AdapterSettings>(static (section, o) => section.Bind(o));
+        using var sp = services.BuildServiceProvider();
+
+        Assert.Null(sp.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<AdapterSettings>>().Get("a").Flavor);
+    }
+
+    [Fact]
+    public void BindProviderSettings_NullBinder_Throws()
+    {
+        var builder = new ServiceCollection().AddLlmProviders();
+
+        Assert.Throws<ArgumentNullException>("bind", () => builder.BindProviderSettings<AdapterSettings>(null!));
+    }
+
+    public sealed class AdapterSettings
+    {
+        public string? Flavor { get; set; }
     }
 }
