@@ -33,12 +33,6 @@ public static class LlmFailureClassifier
     {
         var kind = KindFromErrorCode(errorCode) ?? KindFromText(errorMessage) ?? KindFromStatus(statusCode);
 
-        // A 429 that means "no quota left" is an account problem, not a burst: waiting will not help.
-        if (kind == LlmFailureKind.RateLimited && IsQuotaExhausted(errorCode))
-        {
-            kind = LlmFailureKind.Authentication;
-        }
-
         // Some servers answer context-length errors with generic codes (400/413/422/500, invalid_request_error,
         // server_error, INVALID_ARGUMENT); a recognised text is more specific than a generic code, so it decides.
         if (kind is LlmFailureKind.BadRequest or LlmFailureKind.ServerError && KindFromText(errorMessage) is { } textKind)
@@ -160,10 +154,6 @@ public static class LlmFailureClassifier
         IOException when current.InnerException is null => new LlmFailure(LlmFailureKind.Transport, exception: original),
         _ => null,
     };
-
-    private static bool IsQuotaExhausted(string? errorCode) =>
-        string.Equals(errorCode, "insufficient_quota", StringComparison.OrdinalIgnoreCase)
-        || string.Equals(errorCode, "billing_hard_limit_reached", StringComparison.OrdinalIgnoreCase);
 
     private static readonly string[] ContextLengthPatterns =
     [

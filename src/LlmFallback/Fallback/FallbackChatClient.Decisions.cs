@@ -222,6 +222,22 @@ public sealed partial class FallbackChatClient
     }
 
     /// <summary>
+    /// Waits out a retry's delay (backoff or Retry-After), then asks the provider for a permit. A false result means
+    /// the provider became unavailable meanwhile (recorded as skipped) and the request fails over.
+    /// </summary>
+    private async ValueTask<bool> WaitToRetryAsync(RequestState state, LlmProvider provider, long decidedAt, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        var resumeAt = decidedAt + ToTimestampTicks(delay);
+        if (delay > TimeSpan.Zero)
+        {
+            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+        }
+
+        state.RetriesOnProvider++;
+        return TryAcquireAfterWait(state, provider, resumeAt);
+    }
+
+    /// <summary>
     /// Asks for a permit to retry a provider after waiting <paramref name="resumeAt"/>: a cool-down that ends no later
     /// than that (the one this request waited out) does not block it, even if the delay timer fired a tick early;
     /// a longer cool-down set meanwhile by another request, or an open breaker, does.

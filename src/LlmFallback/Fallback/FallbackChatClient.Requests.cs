@@ -109,19 +109,9 @@ public sealed partial class FallbackChatClient
                     throw new LlmProviderException(failure, provider.Name, state.Attempts);
                 }
 
-                if (decision == LlmAttemptDecision.Retried)
+                if (decision == LlmAttemptDecision.Retried && await WaitToRetryAsync(state, provider, end, delay, cancellationToken).ConfigureAwait(false))
                 {
-                    var resumeAt = end + ToTimestampTicks(delay);
-                    if (delay > TimeSpan.Zero)
-                    {
-                        await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    state.RetriesOnProvider++;
-                    if (TryAcquireAfterWait(state, provider, resumeAt))
-                    {
-                        continue;
-                    }
+                    continue;
                 }
             }
 

@@ -290,20 +290,10 @@ public sealed partial class FallbackChatClient
             }
 
             var failedProvider = provider;
-            if (decision == LlmAttemptDecision.Retried)
+            if (decision == LlmAttemptDecision.Retried && await WaitToRetryAsync(state, provider, end, delay, cancellationToken).ConfigureAwait(false))
             {
-                var resumeAt = end + ToTimestampTicks(delay);
-                if (delay > TimeSpan.Zero)
-                {
-                    await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
-                }
-
-                state.RetriesOnProvider++;
-                if (TryAcquireAfterWait(state, provider, resumeAt))
-                {
-                    rescued |= committedChars > 0;
-                    continue;
-                }
+                rescued |= committedChars > 0;
+                continue;
             }
 
             var now = _clock.Now;

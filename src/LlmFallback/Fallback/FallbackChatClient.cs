@@ -148,7 +148,7 @@ public sealed partial class FallbackChatClient : IChatClient
         return _plan.Providers[0].Client.GetService(serviceType, serviceKey);
     }
 
-    /// <summary>Releases pooled timers and any client this stage owns; shared providers are left to their owner.</summary>
+    /// <summary>Disposes the client this stage owns (an anonymous inner client of <c>UseFallback</c>); shared providers are left to their owner.</summary>
     public void Dispose() => _ownedClient?.Dispose();
 
     /// <summary>Replaces the stage's settings (options reload); in-flight requests keep the settings they started with.</summary>
