@@ -4,7 +4,7 @@ namespace LlmFallback;
 /// Who answered a request and how: provider, model, every attempt, why the request left its first provider, and
 /// whether a failed stream was rescued. Read it with <see cref="LlmCallInfoExtensions.GetLlmCallInfo(Microsoft.Extensions.AI.ChatResponse)"/>.
 /// </summary>
-public sealed class LlmCallInfo
+public sealed partial class LlmCallInfo
 {
     /// <summary>The key under which the fallback stage stores this object in <c>AdditionalProperties</c>.</summary>
     public const string AdditionalPropertiesKey = "llmfallback.call";
@@ -19,6 +19,10 @@ public sealed class LlmCallInfo
     private readonly long _durationTicks;
     private readonly int _packed;
     private IReadOnlyList<LlmAttempt>? _attempts;
+
+    // What the stages outside the fallback stage add on the way back (route, cache, cost, safety); allocated only
+    // when one of them has something to say, so a bare fallback call pays one null field.
+    private LlmCallAnnotations? _annotations;
 
     internal LlmCallInfo(string provider, string? modelId, TimeSpan duration)
     {
@@ -58,10 +62,24 @@ public sealed class LlmCallInfo
     public IReadOnlyList<LlmAttempt> Attempts =>
         _attempts ??= [new LlmAttempt(_provider, _modelId, null, TimeSpan.FromTicks(_durationTicks), LlmAttemptDecision.Answered)];
 
+    /// <summary>Gets the stages' annotations, creating them on first use.</summary>
+    internal LlmCallAnnotations Annotations => _annotations ??= new();
+
+    /// <summary>Gets the stages' annotations if any stage added one.</summary>
+    internal LlmCallAnnotations? AnnotationsOrNull => _annotations;
+
     /// <summary>Describes the call without any message content.</summary>
     /// <returns>A log-safe description.</returns>
     public override string ToString() =>
         FallbackReason is { } reason
             ? $"{_provider} ({_modelId}) answered after {AttemptCount} attempts; fell back because of {reason}{(Rescued ? "; stream rescued" : string.Empty)}"
             : $"{_provider} ({_modelId}) answered";
+}
+
+/// <summary>
+/// What the stages outside the fallback stage record about a call. Each feature adds its fields in its own
+/// <c>partial</c> file next to its <see cref="LlmCallInfo"/> properties (for example <c>LlmCallInfo.Caching.cs</c>).
+/// </summary>
+internal sealed partial class LlmCallAnnotations
+{
 }
