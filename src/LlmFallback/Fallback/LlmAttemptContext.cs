@@ -14,7 +14,7 @@ internal sealed class LlmAttemptContext
     private static readonly AsyncLocal<LlmAttemptContext?> CurrentContext = new();
     private readonly Func<bool> _timedOut;
 
-    public LlmAttemptContext(CancellationToken token, Func<bool> timedOut)
+    public LlmAttemptContext(Func<bool> timedOut, CancellationToken token)
     {
         Token = token;
         _timedOut = timedOut;
