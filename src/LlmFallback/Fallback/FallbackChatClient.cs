@@ -32,6 +32,7 @@ public sealed partial class FallbackChatClient : IChatClient
     private readonly AttemptTimerPool _timers;
     private readonly IChatClient? _ownedClient;
     private FallbackPlan _plan;
+    private IDisposable? _subscription;
 
     /// <summary>Initializes a new instance of the <see cref="FallbackChatClient"/> class.</summary>
     /// <param name="providers">The providers to try, in order.</param>
@@ -149,7 +150,14 @@ public sealed partial class FallbackChatClient : IChatClient
     }
 
     /// <summary>Disposes the client this stage owns (an anonymous inner client of <c>UseFallback</c>); shared providers are left to their owner.</summary>
-    public void Dispose() => _ownedClient?.Dispose();
+    public void Dispose()
+    {
+        Interlocked.Exchange(ref _subscription, null)?.Dispose();
+        _ownedClient?.Dispose();
+    }
+
+    /// <summary>Keeps the options-reload subscription that feeds <see cref="Reconfigure"/>, to end it on <see cref="Dispose"/>.</summary>
+    internal void OwnSubscription(IDisposable? subscription) => _subscription = subscription;
 
     /// <summary>Replaces the stage's settings (options reload); in-flight requests keep the settings they started with.</summary>
     internal void Reconfigure(IReadOnlyList<LlmProvider> providers, FallbackOptions options, string configurationPath) =>
