@@ -151,6 +151,10 @@ public static class LlmFailureClassifier
         // Not the caller's token (the fallback checks that first): an HttpClient or SDK timeout.
         OperationCanceledException => new LlmFailure(LlmFailureKind.Timeout, exception: original),
         JsonException or InvalidDataException or FormatException => new LlmFailure(LlmFailureKind.ServerError, exception: original),
+
+        // An adapter that rejects the request before sending it (an option it cannot map, a value out of range): the
+        // caller's mistake, never the provider's, and no other provider would take it either.
+        ArgumentException or NotSupportedException when current == original => new LlmFailure(LlmFailureKind.BadRequest, errorCode: "invalid_request", exception: original),
         IOException when current.InnerException is null => new LlmFailure(LlmFailureKind.Transport, exception: original),
         _ => null,
     };

@@ -14,74 +14,68 @@ public sealed partial class FallbackChatClient
         FallbackPlan plan,
         Task<ChatResponse>? pending,
         AttemptTimer? timer,
-        long probe,
+        ProviderPermit permit,
         long attemptStart,
         CancellationToken cancellationToken)
     {
-        var state = new RequestState(plan);
+        var request = new FallbackRequest(plan);
         using var callActivity = StartActivity("llmfallback.chat", null, 0);
-        LlmProvider? provider;
-        if (pending is not null)
+        try
         {
-            provider = plan.Providers[0];
-            state.ProviderIndex = 0;
-            state.Probe = probe;
-            state.Calls = 1;
-        }
-        else
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            provider = SelectNext(state, attemptStart, requirePrefill: false) ?? throw Exhausted(state, attemptStart);
-        }
-
-        while (true)
-        {
-            System.Diagnostics.Activity? activity = null;
-            if (pending is null)
+            LlmProvider? provider;
+            if (pending is not null)
             {
-                if (state.Calls >= plan.MaxAttempts)
+                provider = plan.Providers[0];
+                request.ProviderIndex = 0;
+                request.Permit = permit;
+                request.Calls = 1;
+                request.AttemptStart = attemptStart;
+            }
+            else
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                provider = await SelectAsync(request, requirePrefill: false, cancellationToken).ConfigureAwait(false)
+                    ?? throw Failed(callActivity, Exhausted(request));
+            }
+
+            while (true)
+            {
+                if (pending is null)
                 {
-                    throw Exhausted(state, _clock.Now);
+                    BeginAttempt(request, provider);
+                    var timeout = plan.AttemptTimeouts[request.ProviderIndex];
+                    timer = timeout == Timeout.InfiniteTimeSpan ? null : _timers.Rent(timeout, AttemptDeadline.Attempt, cancellationToken);
+                    using (EnterAttempt(provider, timer, cancellationToken))
+                    {
+                        pending = Invoke(provider, messages, options, timer?.Token ?? cancellationToken);
+                    }
                 }
 
-                state.Calls++;
-                activity = StartActivity("llmfallback.attempt", provider, state.Calls);
-                attemptStart = _clock.Now;
-                var timeout = plan.AttemptTimeouts[state.ProviderIndex];
-                timer = timeout == Timeout.InfiniteTimeSpan ? null : _timers.Rent(timeout, AttemptDeadline.Attempt, cancellationToken);
-                pending = Invoke(provider, messages, options, timer?.Token ?? cancellationToken);
-            }
-
-            ChatResponse? response = null;
-            Exception? error = null;
-            try
-            {
-                response = await pending.ConfigureAwait(false);
-            }
+                ChatResponse? response = null;
+                Exception? error = null;
+                try
+                {
+                    response = await pending.ConfigureAwait(false);
+                }
 #pragma warning disable CA1031 // Every failure is classified; none escapes unexamined.
-            catch (Exception ex)
+                catch (Exception ex)
 #pragma warning restore CA1031
-            {
-                error = ex;
-            }
+                {
+                    error = ex;
+                }
 
-            var end = _clock.Now;
-            var timedOut = timer?.TimedOut == true;
-            timer?.Release();
-            timer = null;
-            pending = null;
-            var duration = _clock.Elapsed(attemptStart, end);
+                var timedOut = timer?.TimedOut == true;
+                timer?.Release();
+                timer = null;
+                pending = null;
 
-            using (activity)
-            {
                 LlmFailure failure;
                 if (error is null)
                 {
                     if (!IsFilteredForFailover(response!.FinishReason, plan))
                     {
-                        provider.Breaker.OnSuccess(end, state.Probe);
                         response.ModelId ??= provider.Model;
-                        response.SetLlmCallInfo(Succeeded(state, provider, response.ModelId, duration, rescued: false, activity));
+                        response.SetLlmCallInfo(SettleSuccess(request, provider, response.ModelId, rescued: false));
                         return response;
                     }
 
@@ -91,9 +85,7 @@ public sealed partial class FallbackChatClient
                 {
                     if (cancellationToken.IsCancellationRequested)
                     {
-                        provider.Breaker.OnNeutral(state.Probe);
-                        Record(state, provider, new LlmFailure(LlmFailureKind.Cancelled, exception: error), duration, LlmAttemptDecision.Surfaced, activity);
-                        ThrowCancelled(error, cancellationToken);
+                        SettleCancelled(request, provider, error, cancellationToken);
                     }
 
                     failure = timedOut
@@ -101,22 +93,23 @@ public sealed partial class FallbackChatClient
                         : provider.Classify(error);
                 }
 
-                var (decision, delay) = Decide(state, provider, failure, end);
-                Record(state, provider, failure, duration, decision, activity);
+                var end = _clock.Now;
+                var (decision, delay, verdict) = Decide(request, provider, failure, end, canRetry: true);
+                Settle(request, provider, failure, decision, verdict, end);
                 if (decision == LlmAttemptDecision.Surfaced)
                 {
-                    RecordRequestMetrics(null, state.FallbackReason is not null, success: false);
-                    throw new LlmProviderException(failure, provider.Name, state.Attempts);
+                    RecordRequestMetrics(null, request.FallbackReason is not null, success: false);
+                    throw Failed(callActivity, new LlmProviderException(failure, provider.Name, request.Attempts));
                 }
 
-                if (decision == LlmAttemptDecision.Retried && await WaitToRetryAsync(state, provider, end, delay, cancellationToken).ConfigureAwait(false))
-                {
-                    continue;
-                }
+                provider = await NextAsync(request, provider, decision, delay, end, requirePrefill: false, cancellationToken).ConfigureAwait(false)
+                    ?? throw Failed(callActivity, Exhausted(request));
             }
-
-            var now = _clock.Now;
-            provider = SelectNext(state, now, requirePrefill: false) ?? throw Exhausted(state, now);
+        }
+        finally
+        {
+            timer?.Release();
+            Abandon(request);
         }
     }
 }

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text;
 using Microsoft.Extensions.AI;
 
 namespace LlmFallback;
@@ -10,7 +9,9 @@ public sealed partial class FallbackChatClient
     /// The streaming loop. An attempt is complete only when a finish reason has arrived; a stream that ends without
     /// one is a failure. Output is held back until the plan's commit rule is met, so a failure inside the holdback
     /// window restarts cleanly on the next provider. A failure after commit is rescued on a provider that can continue
-    /// a prefill, or ends in <see cref="LlmPartialResponseException"/>; never in a silent truncated success.
+    /// a prefill, or ends in <see cref="LlmPartialResponseException"/>; never in a silent truncated success. The
+    /// attempt that answered is settled before its last updates are handed over, and whatever is still held when the
+    /// caller stops reading is given back in the <c>finally</c>.
     /// </summary>
     private async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(
         IEnumerable<ChatMessage> messages,
@@ -18,424 +19,218 @@ public sealed partial class FallbackChatClient
         FallbackPlan plan,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        var state = new RequestState(plan);
-        var streaming = plan.Streaming;
+        var request = new StreamRequest(plan);
         using var callActivity = StartActivity("llmfallback.chat_stream", null, 0);
-        var start = _clock.Now;
-        _retryBudget.RecordRequest(start);
-        var provider = SelectNext(state, start, requirePrefill: false) ?? throw Exhausted(state, start);
-
-        // What the caller has received so far (across attempts, when a stream is rescued).
-        var committedChars = 0;
-        var rescuable = true;
-        var rescued = false;
-        StringBuilder? committedText = null;
-        List<ChatResponseUpdate>? held = null;
-        ChatResponseUpdate? last = null;
-        ChatResponseUpdate? firstYielded = null;
-
-        while (true)
+        try
         {
-            if (state.Calls >= plan.MaxAttempts)
-            {
-                throw committedChars > 0 || !rescuable ? Partial(state, committedChars) : Exhausted(state, _clock.Now);
-            }
+            cancellationToken.ThrowIfCancellationRequested();
+            _retryBudget.RecordRequest(_clock.Now);
+            var provider = await SelectAsync(request, requirePrefill: false, cancellationToken).ConfigureAwait(false)
+                ?? throw Failed(callActivity, Exhausted(request));
 
-            state.Calls++;
-
-            // Output already with the caller cannot be taken back: a continuation streams straight through.
-            var outputCommitted = committedChars > 0 || !rescuable;
-            var committed = plan.CommitImmediately || outputCommitted;
-            var attemptMessages = committedChars > 0 ? WithPrefill(messages, committedText!.ToString()) : messages;
-            var activity = StartActivity("llmfallback.attempt", provider, state.Calls);
-            var attemptStart = _clock.Now;
-            var idle = plan.IdleTimeouts[state.ProviderIndex];
-            var firstTokenTimeout = plan.FirstTokenTimeouts[state.ProviderIndex];
-            var timer = _timers.Rent(firstTokenTimeout, AttemptDeadline.FirstToken, cancellationToken);
-            IAsyncEnumerator<ChatResponseUpdate>? stream = null;
-            Exception? error = null;
-            var finished = false;
-            ChatFinishReason? finishReason = null;
-            var ended = false;
-            var heldChars = 0;
-            long firstUpdateAt = 0;
-            var timedOut = false;
-            var deadline = AttemptDeadline.FirstToken;
-            var concluded = false;
-            var first = true;
-            var producing = false;
-            var firstTokenLeft = firstTokenTimeout;
-            try
+            while (true)
             {
+                BeginAttempt(request, provider);
+                var firstTokenTimeout = plan.FirstTokenTimeouts[request.ProviderIndex];
+                request.StartAttempt(plan.CommitImmediately, firstTokenTimeout);
+                var attemptMessages = request.CommittedChars > 0 ? WithPrefill(messages, request.CommittedText!.ToString()) : messages;
+                var timer = _timers.Rent(firstTokenTimeout, AttemptDeadline.FirstToken, cancellationToken);
+                var context = provider.HasReplicas ? new LlmAttemptContext(timer.TimedOutGetter, timer.Token) : null;
+                IAsyncEnumerator<ChatResponseUpdate>? stream = null;
+                Exception? error = null;
                 try
                 {
-                    stream = provider.Client.GetStreamingResponseAsync(attemptMessages, ForProvider(options, provider), timer.Token).GetAsyncEnumerator(timer.Token);
-                }
-#pragma warning disable CA1031 // Every failure is classified; none escapes unexamined.
-                catch (Exception ex)
-                {
-                    error = ex;
-                }
-
-                while (error is null)
-                {
-                    if (!first)
-                    {
-                        if (finished)
-                        {
-                            timer.Move(streaming.CompletionGracePeriod, AttemptDeadline.Completion);
-                        }
-                        else if (producing)
-                        {
-                            timer.Move(idle, AttemptDeadline.Idle);
-                        }
-                        else
-                        {
-                            // Content-less updates (a role-only delta, filter results) are not the first token: the
-                            // first-token deadline keeps running, for the time spent waiting on the provider only.
-                            timer.Move(firstTokenLeft, AttemptDeadline.FirstToken);
-                        }
-                    }
-
-                    var waitStart = first ? attemptStart : _clock.Now;
-                    first = false;
-                    bool hasUpdate;
                     try
                     {
-                        hasUpdate = await stream!.MoveNextAsync().ConfigureAwait(false);
+                        using (LlmAttemptContext.EnterIf(context))
+                        {
+                            stream = provider.Client.GetStreamingResponseAsync(attemptMessages, ForProvider(options, provider), timer.Token).GetAsyncEnumerator(timer.Token);
+                        }
                     }
+#pragma warning disable CA1031 // Every failure is classified; none escapes unexamined.
                     catch (Exception ex)
                     {
                         error = ex;
-                        break;
                     }
+
+                    while (error is null)
+                    {
+                        MoveDeadline(request, timer, plan);
+                        var waitStart = request.Producing ? 0 : _time.GetTimestamp();
+                        bool hasUpdate;
+                        try
+                        {
+                            using (LlmAttemptContext.EnterIf(context))
+                            {
+                                hasUpdate = await stream!.MoveNextAsync().ConfigureAwait(false);
+                            }
+                        }
+                        catch (Exception ex)
+                        {
+                            error = ex;
+                            break;
+                        }
 #pragma warning restore CA1031
 
-                    if (!hasUpdate)
-                    {
-                        ended = true;
-                        break;
-                    }
-
-                    timer.Suspend();
-                    var update = stream.Current;
-                    if (update.FinishReason is { } reason)
-                    {
-                        finished = true;
-                        finishReason = reason;
-                    }
-
-                    if (!producing && firstTokenLeft != Timeout.InfiniteTimeSpan)
-                    {
-                        firstTokenLeft -= _clock.ElapsedSince(waitStart);
-                        firstTokenLeft = firstTokenLeft > TimeSpan.Zero ? firstTokenLeft : TimeSpan.Zero;
-                    }
-
-                    producing = producing || finished || HasOutput(update);
-                    update.ModelId ??= provider.Model;
-                    if (firstYielded is not null)
-                    {
-                        // Whatever follows output the caller already has (a continuation, or a clean restart after
-                        // only empty updates were committed) is the same answer: keep the message and response
-                        // identity the caller already has, so ToChatResponse() joins it into one message.
-                        update.MessageId = firstYielded.MessageId;
-                        update.ResponseId = firstYielded.ResponseId ?? update.ResponseId;
-                    }
-
-                    last = update;
-
-                    if (!committed)
-                    {
-                        (held ??= new(8)).Add(update);
-                        heldChars += TextLength(update);
-                        if (firstUpdateAt == 0)
+                        if (!hasUpdate)
                         {
-                            firstUpdateAt = _clock.Now;
+                            request.Ended = true;
+                            break;
                         }
 
-                        if (!ShouldCommit(streaming, heldChars, firstUpdateAt))
+                        timer.Suspend();
+                        var update = Observe(request, stream.Current, provider, waitStart);
+                        if (!request.Committed)
                         {
+                            (request.Held ??= new(8)).Add(update);
+                            request.HeldChars += TextLength(update);
+                            if (request.FirstUpdateAt == 0)
+                            {
+                                request.FirstUpdateAt = _clock.Now;
+                            }
+
+                            if (!ShouldCommit(plan.Streaming, request.HeldChars, request.FirstUpdateAt))
+                            {
+                                continue;
+                            }
+
+                            request.Committed = true;
+                            foreach (var held in request.Held)
+                            {
+                                request.Track(held, plan.KeepsCommittedText);
+                                yield return held;
+                            }
+
+                            request.Held.Clear();
                             continue;
                         }
 
-                        committed = true;
-                        foreach (var h in held)
+                        request.Track(update, plan.KeepsCommittedText);
+                        yield return update;
+                    }
+                }
+                finally
+                {
+                    request.TimedOut = timer.TimedOut;
+                    request.Deadline = timer.Deadline;
+                    if (stream is not null)
+                    {
+                        try
                         {
-                            firstYielded ??= h;
-                            Track(h, plan.KeepsCommittedText, ref committedText, ref committedChars, ref rescuable);
-                            yield return h;
+                            await stream.DisposeAsync().ConfigureAwait(false);
+                        }
+#pragma warning disable CA1031 // A failure to dispose a finished or failed stream changes nothing for the caller.
+                        catch (Exception)
+#pragma warning restore CA1031
+                        {
+                        }
+                    }
+
+                    timer.Release();
+                }
+
+                // A content-filter stop is a refusal: with OnContentPolicy = FailOver, and while the caller has seen
+                // nothing of it, it fails over like a refusal by error status.
+                var refused = request.Finished && request.CommittedChars == 0 && request.Rescuable && IsFilteredForFailover(request.FinishReason, plan);
+
+                // A finish reason makes the answer complete, whatever follows: a missing [DONE], a reset, or a stall
+                // past the completion grace period.
+                if (request.Finished && !refused && (request.Ended || error is not null) && !cancellationToken.IsCancellationRequested)
+                {
+                    // Settled before the last updates are handed over: a caller that stops reading at the final update
+                    // leaves nothing unsettled.
+                    var info = SettleSuccess(request, provider, request.Last?.ModelId ?? provider.Model, request.Rescued);
+                    if (request.Held is { Count: > 0 } rest)
+                    {
+                        foreach (var held in rest)
+                        {
+                            yield return held;
                         }
 
-                        held.Clear();
-                        continue;
+                        rest.Clear();
                     }
 
-                    firstYielded ??= update;
-                    Track(update, plan.KeepsCommittedText, ref committedText, ref committedChars, ref rescuable);
-                    yield return update;
-                }
-
-                concluded = true;
-            }
-            finally
-            {
-                timedOut = timer.TimedOut;
-                deadline = timer.Deadline;
-                if (stream is not null)
-                {
-                    try
+                    // No message id or role: ToChatResponse then files the properties on the response itself.
+                    yield return new ChatResponseUpdate
                     {
-                        await stream.DisposeAsync().ConfigureAwait(false);
-                    }
-#pragma warning disable CA1031 // A failure to dispose a finished or failed stream changes nothing for the caller.
-                    catch (Exception)
-#pragma warning restore CA1031
+                        ModelId = info.ModelId,
+                        ResponseId = request.Last?.ResponseId,
+                        AdditionalProperties = new() { [LlmCallInfo.AdditionalPropertiesKey] = info },
+                    };
+                    yield break;
+                }
+
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    SettleCancelled(request, provider, error, cancellationToken);
+                }
+
+                var failure = AttemptFailure(request, provider, error, refused);
+
+                // Nothing held back ever reaches the caller: the next attempt starts clean.
+                request.Held?.Clear();
+                var end = _clock.Now;
+                var committed = request.OutputCommitted;
+                var (decision, delay, verdict) = Decide(request, provider, failure, end, canRetry: !committed || provider.Capabilities.PrefillContinuation);
+                if (committed)
+                {
+                    if (decision == LlmAttemptDecision.Surfaced || plan.Streaming.Rescue != StreamRescueMode.Continue || !request.Rescuable)
                     {
+                        Settle(request, provider, failure, LlmAttemptDecision.Surfaced, verdict, end);
+                        Log.StreamPartial(_logger, provider.Name, request.CommittedChars, failure);
+                        throw Failed(callActivity, Partial(request));
                     }
+
+                    decision = decision == LlmAttemptDecision.Retried ? decision : LlmAttemptDecision.Rescued;
                 }
 
-                timer.Release();
-                if (!concluded)
+                var failedAttempt = Settle(request, provider, failure, decision, verdict, end);
+                if (decision == LlmAttemptDecision.Surfaced)
                 {
-                    // The caller stopped enumerating: no verdict on the provider's health.
-                    provider.Breaker.OnNeutral(state.Probe);
-                    activity?.Dispose();
+                    RecordRequestMetrics(null, request.FallbackReason is not null, success: false);
+                    throw Failed(callActivity, new LlmProviderException(failure, provider.Name, request.Attempts));
                 }
-            }
 
-            var end = _clock.Now;
-            var duration = _clock.Elapsed(attemptStart, end);
-
-            // A content-filter stop is a refusal: with OnContentPolicy = FailOver, and while the caller has seen
-            // nothing of it, it fails over like a refusal by error status.
-            var refused = finished && committedChars == 0 && rescuable && IsFilteredForFailover(finishReason, plan);
-
-            // A finish reason makes the answer complete, whatever follows: a missing [DONE], a reset, or a stall
-            // past the completion grace period.
-            if (finished && !refused && (ended || error is not null) && !cancellationToken.IsCancellationRequested)
-            {
-                if (held is { Count: > 0 })
+                var next = await NextAsync(request, provider, decision, delay, end, requirePrefill: request.CommittedChars > 0, cancellationToken).ConfigureAwait(false);
+                if (next is null)
                 {
-                    foreach (var h in held)
+                    if (request.CommittedChars > 0)
                     {
-                        yield return h;
+                        // Nobody could continue the answer: the attempt was not rescued after all, its failure surfaces.
+                        failedAttempt.Decision = LlmAttemptDecision.Surfaced;
+                        Log.StreamPartial(_logger, provider.Name, request.CommittedChars, failure);
+                        throw Failed(callActivity, Partial(request));
                     }
 
-                    held.Clear();
+                    throw Failed(callActivity, Exhausted(request));
                 }
 
-                provider.Breaker.OnSuccess(end, state.Probe);
-                var info = Succeeded(state, provider, last?.ModelId ?? provider.Model, duration, rescued, activity);
-                activity?.Dispose();
-                // No message id or role: ToChatResponse then files the properties on the response itself.
-                yield return new ChatResponseUpdate
+                if (request.CommittedChars > 0)
                 {
-                    ModelId = info.ModelId,
-                    ResponseId = last?.ResponseId,
-                    AdditionalProperties = new() { [LlmCallInfo.AdditionalPropertiesKey] = info },
-                };
-                yield break;
-            }
-
-            if (cancellationToken.IsCancellationRequested)
-            {
-                provider.Breaker.OnNeutral(state.Probe);
-                Record(state, provider, new LlmFailure(LlmFailureKind.Cancelled, exception: error), duration, LlmAttemptDecision.Surfaced, activity);
-                activity?.Dispose();
-                ThrowCancelled(error, cancellationToken);
-            }
-
-            LlmFailure failure;
-            if (refused)
-            {
-                failure = new LlmFailure(LlmFailureKind.ContentPolicy, errorCode: "content_filter");
-            }
-            else if (error is null)
-            {
-                failure = new LlmFailure(LlmFailureKind.Transport, errorCode: "stream_incomplete");
-            }
-            else if (timedOut)
-            {
-                failure = new LlmFailure(LlmFailureKind.Timeout, errorCode: deadline == AttemptDeadline.FirstToken ? "first_token_timeout" : "idle_timeout", exception: error);
-            }
-            else
-            {
-                failure = provider.Classify(error);
-            }
-
-            // Nothing held back ever reaches the caller: the next attempt starts clean.
-            held?.Clear();
-            var (decision, delay) = Decide(state, provider, failure, end);
-            outputCommitted = committedChars > 0 || !rescuable;
-            if (outputCommitted)
-            {
-                if (decision == LlmAttemptDecision.Surfaced || streaming.Rescue != StreamRescueMode.Continue || !rescuable)
-                {
-                    Record(state, provider, failure, duration, LlmAttemptDecision.Surfaced, activity);
-                    activity?.Dispose();
-                    Log.StreamPartial(_logger, provider.Name, committedChars, failure);
-                    throw Partial(state, committedChars);
-                }
-
-                decision = decision == LlmAttemptDecision.Retried && provider.Capabilities.PrefillContinuation ? LlmAttemptDecision.Retried : LlmAttemptDecision.Rescued;
-            }
-
-            var failedAttempt = Record(state, provider, failure, duration, decision, activity);
-            activity?.Dispose();
-            if (decision == LlmAttemptDecision.Surfaced)
-            {
-                RecordRequestMetrics(null, state.FallbackReason is not null, success: false);
-                throw new LlmProviderException(failure, provider.Name, state.Attempts);
-            }
-
-            var failedProvider = provider;
-            if (decision == LlmAttemptDecision.Retried && await WaitToRetryAsync(state, provider, end, delay, cancellationToken).ConfigureAwait(false))
-            {
-                rescued |= committedChars > 0;
-                continue;
-            }
-
-            var now = _clock.Now;
-            var next = SelectNext(state, now, requirePrefill: committedChars > 0);
-            if (next is null)
-            {
-                if (committedChars > 0)
-                {
-                    // Nobody could continue the answer: the attempt was not rescued after all, its failure surfaces.
-                    failedAttempt.Decision = LlmAttemptDecision.Surfaced;
-                    Log.StreamPartial(_logger, failedProvider.Name, committedChars, failure);
-                    throw Partial(state, committedChars);
-                }
-
-                throw Exhausted(state, now);
-            }
-
-            if (committedChars > 0)
-            {
-                rescued = true;
-                Log.StreamRescued(_logger, failedProvider.Name, committedChars, failure, next.Name);
-                if (LlmFallbackDiagnostics.StreamRescues.Enabled)
-                {
-                    LlmFallbackDiagnostics.StreamRescues.Add(1, new KeyValuePair<string, object?>(LlmFallbackDiagnostics.ProviderTag, failedProvider.Name));
-                }
-            }
-
-            provider = next;
-        }
-    }
-
-    private bool ShouldCommit(StreamingFallbackOptions streaming, int heldChars, long firstUpdateAt)
-    {
-        if (streaming.HoldbackUntilComplete)
-        {
-            return false;
-        }
-
-        if (streaming.HoldbackCharacters > 0 && heldChars >= streaming.HoldbackCharacters)
-        {
-            return true;
-        }
-
-        return streaming.HoldbackDuration > TimeSpan.Zero && _clock.ElapsedSince(firstUpdateAt) >= streaming.HoldbackDuration;
-    }
-
-    /// <summary>Counts what the caller received, and keeps the text when it may be needed to continue the answer elsewhere.</summary>
-    private static void Track(ChatResponseUpdate update, bool keepText, ref StringBuilder? text, ref int chars, ref bool rescuable)
-    {
-        var contents = update.Contents;
-        for (var i = 0; i < contents.Count; i++)
-        {
-            switch (contents[i])
-            {
-                case TextContent t when t.Text is { Length: > 0 } s:
-                    chars += s.Length;
-                    if (keepText)
+                    request.Rescued = true;
+                    if (!ReferenceEquals(next, provider))
                     {
-                        (text ??= new StringBuilder(s.Length < 64 ? 64 : s.Length)).Append(s);
+                        Log.StreamRescued(_logger, provider.Name, request.CommittedChars, failure, next.Name);
+                        if (LlmFallbackDiagnostics.StreamRescues.Enabled)
+                        {
+                            LlmFallbackDiagnostics.StreamRescues.Add(1, new KeyValuePair<string, object?>(LlmFallbackDiagnostics.ProviderTag, provider.Name));
+                        }
                     }
+                }
 
-                    break;
-                case TextContent:
-                case UsageContent:
-                    break;
-                default:
-                    // Tool calls, reasoning and media cannot be continued as a prefill.
-                    rescuable = false;
-                    break;
+                provider = next;
             }
         }
-    }
-
-    /// <summary>Whether an update carries output (text, a tool call, reasoning...), as opposed to only a role, empty text or usage.</summary>
-    private static bool HasOutput(ChatResponseUpdate update)
-    {
-        var contents = update.Contents;
-        for (var i = 0; i < contents.Count; i++)
+        finally
         {
-            switch (contents[i])
-            {
-                case TextContent t when string.IsNullOrEmpty(t.Text):
-                case UsageContent:
-                    break;
-                default:
-                    return true;
-            }
+            Abandon(request);
         }
-
-        return false;
     }
 
-    private static int TextLength(ChatResponseUpdate update)
-    {
-        var length = 0;
-        var contents = update.Contents;
-        for (var i = 0; i < contents.Count; i++)
-        {
-            if (contents[i] is TextContent { Text: { } s })
-            {
-                length += s.Length;
-            }
-        }
-
-        return length;
-    }
-
-    /// <summary>The conversation plus the partial answer as a trailing assistant message, for a provider to continue.</summary>
-    private static List<ChatMessage> WithPrefill(IEnumerable<ChatMessage> messages, string partial)
-    {
-        var list = new List<ChatMessage>(messages);
-        if (list.Count > 0 && list[^1] is { } lastMessage && lastMessage.Role == ChatRole.Assistant && OnlyText(lastMessage))
-        {
-            // The caller already supplied a prefill: the partial answer extends it.
-            list[^1] = new ChatMessage(ChatRole.Assistant, lastMessage.Text + partial);
-        }
-        else
-        {
-            list.Add(new ChatMessage(ChatRole.Assistant, partial));
-        }
-
-        return list;
-    }
-
-    private static bool OnlyText(ChatMessage message)
-    {
-        foreach (var c in message.Contents)
-        {
-            if (c is not TextContent)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static LlmPartialResponseException Partial(RequestState state, int committedChars)
-    {
-        RecordRequestMetrics(null, state.FallbackReason is not null, success: false);
-        var provider = state.LastProvider?.Name ?? state.Plan.Providers[0].Name;
-        var failure = state.LastFailure ?? new LlmFailure(LlmFailureKind.Transport, errorCode: "stream_incomplete");
-        return new LlmPartialResponseException(provider, failure, committedChars, state.Attempts);
-    }
+    /// <summary>The one classification of a streaming attempt that did not complete.</summary>
+    private static LlmFailure AttemptFailure(StreamRequest request, LlmProvider provider, Exception? error, bool refused) =>
+        refused ? new LlmFailure(LlmFailureKind.ContentPolicy, errorCode: "content_filter")
+        : error is null ? new LlmFailure(LlmFailureKind.Transport, errorCode: "stream_incomplete")
+        : request.TimedOut ? new LlmFailure(LlmFailureKind.Timeout, errorCode: request.Deadline == AttemptDeadline.FirstToken ? "first_token_timeout" : "idle_timeout", exception: error)
+        : provider.Classify(error);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -7,8 +6,9 @@ namespace LlmFallback;
 
 /// <summary>
 /// Sends each request down an ordered chain of providers: retries transient failures per provider policy, skips
-/// providers whose breaker is open or that are cooling down, fails over by failure class, times out silent and
-/// stalled streams, and rescues streams that fail after output was committed.
+/// providers whose breaker is open or that are cooling down (waiting for them, within a budget, when nobody else can
+/// answer), fails over by failure class, times out silent and stalled streams, and rescues streams that fail after
+/// output was committed.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -19,12 +19,18 @@ namespace LlmFallback;
 /// (no per-provider retries, timeouts or holdback), and allocates per request where this stage does not.
 /// </para>
 /// <para>
-/// Providers are shared and are not disposed by this stage. Every response, and the final update of every
-/// stream, carries an <see cref="LlmCallInfo"/>.
+/// Every attempt, streaming or not, goes through one routine: a permit from the provider (cool-down, slow start,
+/// breaker), the call, one classification, one decision, and one report of the outcome to the provider, settled in a
+/// <c>finally</c> whatever the caller does. Providers are shared and are not disposed by this stage. Every response,
+/// and the final update of every stream, carries an <see cref="LlmCallInfo"/>.
 /// </para>
 /// </remarks>
 public sealed partial class FallbackChatClient : IChatClient
 {
+    // An outer UseOpenTelemetry reads this before the call: the stage answers for whichever provider answers, so it
+    // names no provider or model of its own (the response carries the answering model; attempts carry providers).
+    private static readonly ChatClientMetadata Metadata = new();
+
     private readonly TimeProvider _time;
     private readonly LlmClock _clock;
     private readonly LlmRetryBudget _retryBudget;
@@ -84,46 +90,43 @@ public sealed partial class FallbackChatClient : IChatClient
     internal Func<double> Jitter { get; set; } = Random.Shared.NextDouble;
 
     /// <inheritdoc />
+    /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="messages"/> is empty or holds a <see langword="null"/> message; no provider is called.</exception>
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(messages);
+        messages = Validate(messages);
         var plan = _plan;
-        var start = _clock.Now;
-        _retryBudget.RecordRequest(start);
+        var now = _clock.Now;
+        _retryBudget.RecordRequest(now);
         var first = plan.Providers[0];
 
-        // Fast path: the first provider is available and nobody is tracing. Completes without allocating when the
+        // Fast path: the first provider admits the call and nobody is tracing. Completes without allocating when the
         // provider answers synchronously; otherwise continues in RunAsync with the call already in flight.
         if (cancellationToken.IsCancellationRequested
+            || first.HasReplicas
             || LlmFallbackDiagnostics.ActivitySource.HasListeners()
-            || first.UnavailableUntil(start) != 0
-            || !first.Breaker.TryAcquire(start, out var probe))
+            || !first.TryAcquire(now, out var permit, out _))
         {
-            return RunAsync(messages, options, plan, null, null, 0, start, cancellationToken);
+            return RunAsync(messages, options, plan, null, null, default, 0, cancellationToken);
         }
 
         // The attempt deadline starts only if the call does not complete at once: an answer from a cache or an
         // in-process model costs no timer operation.
+        var start = _time.GetTimestamp();
         var timeout = plan.AttemptTimeouts[0];
         var timer = timeout == Timeout.InfiniteTimeSpan ? null : _timers.RentUnstarted(AttemptDeadline.Attempt, cancellationToken);
         var task = Invoke(first, messages, options, timer?.Token ?? cancellationToken);
-        if (!task.IsCompletedSuccessfully)
+        if (!task.IsCompletedSuccessfully || IsFilteredForFailover(task.Result.FinishReason, plan))
         {
             timer?.Move(timeout, AttemptDeadline.Attempt);
-            return RunAsync(messages, options, plan, task, timer, probe, start, cancellationToken);
+            return RunAsync(messages, options, plan, task, timer, permit, start, cancellationToken);
         }
 
-        if (IsFilteredForFailover(task.Result.FinishReason, plan))
-        {
-            return RunAsync(messages, options, plan, task, timer, probe, start, cancellationToken);
-        }
-
-        var end = _clock.Now;
+        var duration = _time.GetElapsedTime(start);
         timer?.Release();
         var response = task.Result;
-        first.Breaker.OnSuccess(end, probe);
+        first.Succeed(ref permit);
         response.ModelId ??= first.Model;
-        var duration = _clock.Elapsed(start, end);
         response.SetLlmCallInfo(new LlmCallInfo(first.Name, response.ModelId, duration));
         RecordAttemptMetrics(first, null, LlmAttemptDecision.Answered, duration);
         RecordRequestMetrics(first, fallback: false, success: true);
@@ -131,11 +134,10 @@ public sealed partial class FallbackChatClient : IChatClient
     }
 
     /// <inheritdoc />
-    public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(messages);
-        return StreamAsync(messages, options, _plan, cancellationToken);
-    }
+    /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="messages"/> is empty or holds a <see langword="null"/> message; no provider is called.</exception>
+    public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        StreamAsync(Validate(messages), options, _plan, cancellationToken);
 
     /// <inheritdoc />
     public object? GetService(Type serviceType, object? serviceKey = null)
@@ -146,10 +148,15 @@ public sealed partial class FallbackChatClient : IChatClient
             return this;
         }
 
+        if (serviceKey is null && serviceType == typeof(ChatClientMetadata))
+        {
+            return Metadata;
+        }
+
         return _plan.Providers[0].Client.GetService(serviceType, serviceKey);
     }
 
-    /// <summary>Disposes the client this stage owns (an anonymous inner client of <c>UseFallback</c>); shared providers are left to their owner.</summary>
+    /// <summary>Ends the options-reload subscription and disposes the client this stage owns (an anonymous inner client of <c>UseFallback</c>); shared providers are left to their owner.</summary>
     public void Dispose()
     {
         Interlocked.Exchange(ref _subscription, null)?.Dispose();
@@ -162,6 +169,36 @@ public sealed partial class FallbackChatClient : IChatClient
     /// <summary>Replaces the stage's settings (options reload); in-flight requests keep the settings they started with.</summary>
     internal void Reconfigure(IReadOnlyList<LlmProvider> providers, FallbackOptions options, string configurationPath) =>
         Volatile.Write(ref _plan, FallbackPlan.Create(providers, options, _time, configurationPath, nameof(options)));
+
+    /// <summary>
+    /// A caller's mistake is never a provider's failure: an empty conversation or a missing message is rejected here,
+    /// before any provider is called, retried or charged to a breaker.
+    /// </summary>
+    private static IEnumerable<ChatMessage> Validate(IEnumerable<ChatMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        if (messages is not IReadOnlyList<ChatMessage> list)
+        {
+            // Enumerated once here, so a lazy sequence is neither re-run per attempt nor validated against another run.
+            list = [.. messages];
+            messages = list;
+        }
+
+        if (list.Count == 0)
+        {
+            throw new ArgumentException("The conversation is empty: pass at least one message.", nameof(messages));
+        }
+
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (list[i] is null)
+            {
+                throw new ArgumentException($"Message {i} of the conversation is null.", nameof(messages));
+            }
+        }
+
+        return messages;
+    }
 
     /// <summary>
     /// A provider that stops an answer with a content filter has refused it; when the application asked for
@@ -195,61 +232,5 @@ public sealed partial class FallbackChatClient : IChatClient
         }
 
         return options;
-    }
-
-    private static void RecordAttemptMetrics(LlmProvider provider, LlmFailure? failure, LlmAttemptDecision decision, TimeSpan duration)
-    {
-        if (LlmFallbackDiagnostics.Attempts.Enabled)
-        {
-            LlmFallbackDiagnostics.Attempts.Add(
-                1,
-                new(LlmFallbackDiagnostics.ProviderTag, provider.Name),
-                new(LlmFallbackDiagnostics.OutcomeTag, LlmFallbackDiagnostics.OutcomeName(failure)),
-                new(LlmFallbackDiagnostics.DecisionTag, LlmFallbackDiagnostics.DecisionName(decision)));
-        }
-
-        if (LlmFallbackDiagnostics.AttemptDuration.Enabled && decision != LlmAttemptDecision.Skipped)
-        {
-            LlmFallbackDiagnostics.AttemptDuration.Record(
-                duration.TotalSeconds,
-                new(LlmFallbackDiagnostics.ProviderTag, provider.Name),
-                new(LlmFallbackDiagnostics.OutcomeTag, LlmFallbackDiagnostics.OutcomeName(failure)));
-        }
-
-        if (decision is LlmAttemptDecision.FailedOver or LlmAttemptDecision.Skipped && LlmFallbackDiagnostics.Failovers.Enabled)
-        {
-            LlmFallbackDiagnostics.Failovers.Add(
-                1,
-                new(LlmFallbackDiagnostics.ProviderTag, provider.Name),
-                new(LlmFallbackDiagnostics.OutcomeTag, LlmFallbackDiagnostics.OutcomeName(failure)));
-        }
-    }
-
-    private static readonly object True = true;
-    private static readonly object False = false;
-
-    private static void RecordRequestMetrics(LlmProvider? answered, bool fallback, bool success)
-    {
-        if (LlmFallbackDiagnostics.Requests.Enabled)
-        {
-            LlmFallbackDiagnostics.Requests.Add(
-                1,
-                new(LlmFallbackDiagnostics.ProviderTag, answered?.Name ?? "none"),
-                new(LlmFallbackDiagnostics.OutcomeTag, success ? "success" : "failure"),
-                new(LlmFallbackDiagnostics.FallbackTag, fallback ? True : False));
-        }
-    }
-
-    private static Activity? StartActivity(string name, LlmProvider? provider, int attempt)
-    {
-        var activity = LlmFallbackDiagnostics.ActivitySource.StartActivity(name, ActivityKind.Internal);
-        if (activity is not null && provider is not null)
-        {
-            activity.SetTag(LlmFallbackDiagnostics.ProviderTag, provider.Name);
-            activity.SetTag(LlmFallbackDiagnostics.AttemptTag, attempt);
-            activity.SetTag(LlmFallbackDiagnostics.RequestModelTag, provider.Model);
-        }
-
-        return activity;
     }
 }

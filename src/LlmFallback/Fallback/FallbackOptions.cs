@@ -11,6 +11,17 @@ public sealed class FallbackOptions
     /// <value>The default is 6.</value>
     public int MaxAttemptsPerRequest { get; set; } = 6;
 
+    /// <summary>
+    /// Gets or sets how long, in all, a request may wait when every provider left in its plan is refused only for
+    /// availability (cooling down after a <c>Retry-After</c>, breaker open or probing, slow start full). Within this budget
+    /// the request waits for the earliest one to come back and then calls it; past it, the request fails with
+    /// <see cref="LlmFallbackExhaustedException"/> and its <see cref="LlmFallbackExhaustedException.RetryAt"/> (or, when
+    /// every breaker is open, makes one call past them: panic mode). <see cref="TimeSpan.Zero"/> turns waiting off. Waiting
+    /// makes no call, so it does not count toward <see cref="MaxAttemptsPerRequest"/>.
+    /// </summary>
+    /// <value>The default is 10 seconds (the default <see cref="LlmAttemptPolicyOptions.MaxRetryAfter"/>).</value>
+    public TimeSpan MaxWaitForAvailability { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Gets or sets what happens when a provider refuses content for policy reasons.</summary>
     /// <value>The default is <see cref="LlmFailureAction.Surface"/>: the caller sees the provider's refusal.</value>
     public LlmFailureAction OnContentPolicy { get; set; } = LlmFailureAction.Surface;

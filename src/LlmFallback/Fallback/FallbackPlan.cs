@@ -10,6 +10,7 @@ internal sealed class FallbackPlan
     {
         Providers = providers;
         MaxAttempts = options.MaxAttemptsPerRequest;
+        MaxWaitForAvailability = options.MaxWaitForAvailability;
         OnContentPolicy = options.OnContentPolicy;
         OnBadRequest = options.OnBadRequest;
         Streaming = options.Streaming.Clone();
@@ -41,6 +42,8 @@ internal sealed class FallbackPlan
     public LlmProvider[] Providers { get; }
 
     public int MaxAttempts { get; }
+
+    public TimeSpan MaxWaitForAvailability { get; }
 
     public LlmFailureAction OnContentPolicy { get; }
 

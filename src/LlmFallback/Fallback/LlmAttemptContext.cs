@@ -34,12 +34,21 @@ internal sealed class LlmAttemptContext
     {
         var previous = CurrentContext.Value;
         CurrentContext.Value = context;
-        return new Scope(previous);
+        return new Scope(previous, entered: true);
     }
 
-    /// <summary>Restores the previous context.</summary>
-    public readonly struct Scope(LlmAttemptContext? previous) : IDisposable
+    /// <summary>Makes <paramref name="context"/> current until the returned scope is disposed; does nothing when it is <see langword="null"/>.</summary>
+    public static Scope EnterIf(LlmAttemptContext? context) => context is null ? default : Enter(context);
+
+    /// <summary>Restores the previous context; the default value (no context entered) does nothing.</summary>
+    public readonly struct Scope(LlmAttemptContext? previous, bool entered) : IDisposable
     {
-        public void Dispose() => CurrentContext.Value = previous;
+        public void Dispose()
+        {
+            if (entered)
+            {
+                CurrentContext.Value = previous;
+            }
+        }
     }
 }

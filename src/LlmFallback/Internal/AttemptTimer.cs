@@ -38,6 +38,7 @@ internal sealed class AttemptTimer : IDisposable
     private readonly CancellationTokenSource _cts = new();
     private readonly Lock _gate = new();
     private CancellationTokenRegistration _callerRegistration;
+    private Func<bool>? _timedOutGetter;
 
     // The state (low two bits) and a use counter (the rest) change together, so a callback that read the state
     // during one use can never switch the state of the next use.
@@ -55,6 +56,9 @@ internal sealed class AttemptTimer : IDisposable
     }
 
     public CancellationToken Token => _cts.Token;
+
+    /// <summary>Gets a delegate reading <see cref="TimedOut"/>, for the attempt context (created once per timer).</summary>
+    public Func<bool> TimedOutGetter => _timedOutGetter ??= () => TimedOut;
 
     public AttemptTimerPool Pool => _pool;
 

@@ -157,6 +157,7 @@ internal static class LlmOptionsValidation
         Defined(options.OnBadRequest, $"{prefix}:OnBadRequest", errors);
         Names(options.Chain, $"{prefix}:Chain", errors);
         Names(options.ContextWindowFallbacks, $"{prefix}:ContextWindowFallbacks", errors);
+        Duration(options.MaxWaitForAvailability, TimeSpan.Zero, MaxDuration, $"{prefix}:MaxWaitForAvailability", errors);
         if (options.Streaming is not { } s)
         {
             errors.Add($"{prefix}:Streaming must not be null.");

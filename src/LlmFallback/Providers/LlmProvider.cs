@@ -9,7 +9,7 @@ namespace LlmFallback;
 /// (circuit breaker and upstream cool-down). One instance per provider is shared by every pipeline that uses it,
 /// so breaker state reflects all traffic to the provider.
 /// </summary>
-public sealed class LlmProvider
+public sealed partial class LlmProvider
 {
     private readonly ILlmFailureClassifier[] _classifiers;
     private readonly ILogger _logger;
@@ -61,6 +61,7 @@ public sealed class LlmProvider
         TimeProvider = timeProvider ?? TimeProvider.System;
         Clock = LlmClock.For(TimeProvider);
         Upstream = upstream ?? new UpstreamState(options.Upstream ?? name);
+        HasReplicas = options.Replicas is { Count: > 0 };
         _classifiers = classifiers is null ? [] : [.. classifiers];
         _logger = (ILogger?)loggerFactory?.CreateLogger("LlmFallback.Providers") ?? NullLogger.Instance;
         Breaker = new CircuitBreaker(Policy.CircuitBreaker, TimeProvider);
@@ -97,6 +98,9 @@ public sealed class LlmProvider
     internal CircuitBreaker Breaker { get; }
 
     internal UpstreamState Upstream { get; }
+
+    /// <summary>Gets a value indicating whether the provider's HTTP layer spreads calls over replicas (and reads the attempt context).</summary>
+    internal bool HasReplicas { get; }
 
     /// <summary>Gets the provider's current availability.</summary>
     /// <returns>A snapshot of breaker and cool-down state.</returns>
@@ -142,7 +146,10 @@ public sealed class LlmProvider
     /// <returns>A log-safe description.</returns>
     public override string ToString() => Model is null ? Name : $"{Name} ({Model})";
 
-    /// <summary>Returns the timestamp until which the provider refuses calls, or 0 if it accepts them now.</summary>
+    /// <summary>
+    /// Returns the timestamp until which the provider refuses calls for a known time (a cool-down, an open breaker),
+    /// or 0 when it does not (it may still be probing or ramping, which ends with a call, not at a time).
+    /// </summary>
     internal long UnavailableUntil(long now)
     {
         long until = 0;
@@ -161,6 +168,7 @@ public sealed class LlmProvider
 
     private void OnBreakerTransition(LlmCircuitState from, LlmCircuitState to, LlmFailureKind? cause)
     {
+        Upstream.Signal.Pulse();
         if (LlmFallbackDiagnostics.BreakerTransitions.Enabled)
         {
             LlmFallbackDiagnostics.BreakerTransitions.Add(

@@ -1,14 +1,32 @@
 namespace LlmFallback;
 
 /// <summary>
-/// One provider's circuit breaker. The closed-state success path is lock-free (a window increment); transitions
-/// take a lock. One half-open probe at a time; a probe that ends without a health verdict (a bad request, a
-/// cancellation) releases its permit, and a probe lost for longer than a break is replaced, so the breaker can
-/// never stay half-open forever. Each probe permit has its own id (0 means "not a probe"), so a lost probe that
-/// reports late is an ordinary outcome: it can neither release nor decide for its replacement.
+/// One provider's circuit breaker. It judges failures against the calls *started* in its window, so calls still in
+/// flight count as not failed: in a burst, fast failures are weighed against the slow successes still streaming
+/// instead of against nothing. It opens only when the failure ratio is, with 99.9% confidence, at least the configured
+/// ratio (the Wilson score lower bound), so a provider that answers 70% of calls is never opened by chance, while a
+/// provider that fails every call is opened after <see cref="LlmCircuitBreakerOptions.MinimumThroughput"/> calls.
 /// </summary>
-internal sealed class CircuitBreaker
+/// <remarks>
+/// <para>
+/// The closed-state paths are lock-free (a window increment on start and on failure; nothing on success unless a
+/// failure streak is running). Every decision that changes state is taken under the lock, on the state as it is then.
+/// One half-open probe at a time; each probe permit has its own id (0 means "not a probe"), so a lost probe that
+/// reports late can neither release nor decide for its replacement, and a probe lost for longer than a break is
+/// replaced, so the breaker can never stay half-open forever.
+/// </para>
+/// <para>
+/// The consecutive-failure rule counts a failure only when its call started after the streak's previous failure was
+/// seen: sequential evidence. Failures of calls that were all started together (a burst) count once. "After" is read
+/// from a failure sequence number the permit takes when the call starts (<see cref="Sequence"/>), not from a clock, so
+/// it holds for calls started within one clock tick and costs nothing on the success path.
+/// </para>
+/// </remarks>
+internal sealed partial class CircuitBreaker
 {
+    /// <summary>The one-sided 99.9% normal quantile used by the ratio rule.</summary>
+    internal const double Confidence = 3.09;
+
     private const int Buckets = 10;
     private readonly LlmClock _clock;
     private readonly bool _enabled;
@@ -21,10 +39,13 @@ internal sealed class CircuitBreaker
     private int _state;
     private long _openUntil;
     private int _consecutive;
+    private long _failureSequence;
+    private long _streakMark;
     private long _probe;
     private long _probeSequence;
     private long _probeStarted;
     private int _lastFailure;
+    private int _isolated;
 
     public CircuitBreaker(LlmCircuitBreakerOptions options, TimeProvider timeProvider)
     {
@@ -33,7 +54,7 @@ internal sealed class CircuitBreaker
         _ratio = options.FailureRatio;
         _minimumThroughput = options.MinimumThroughput;
         _consecutiveLimit = options.ConsecutiveFailures;
-        _breakTicks = ToTimestampTicks(options.BreakDuration);
+        _breakTicks = _clock.ToTimestamps(options.BreakDuration);
         _window = new SlidingWindowCounter(options.SamplingDuration, Buckets, _clock.Frequency);
     }
 
@@ -46,14 +67,34 @@ internal sealed class CircuitBreaker
 
     public LlmFailureKind? LastFailureKind => Volatile.Read(ref _lastFailure) is var k and > 0 ? (LlmFailureKind)k : null;
 
+    /// <summary>Gets a value indicating whether the breaker is open because the provider rejected its credentials or model.</summary>
+    public bool IsIsolated => Volatile.Read(ref _isolated) != 0;
+
     /// <summary>Gets the timestamp at which an open breaker lets a probe through (meaningful only when open).</summary>
     public long OpenUntil => Volatile.Read(ref _openUntil);
 
+    /// <summary>Gets the number of failures seen so far; a permit reads it when its call starts.</summary>
+    public long Sequence => Volatile.Read(ref _failureSequence);
+
+    /// <summary>Gets the calls started and failed in the current window.</summary>
+    public (int Started, int Failed) GetWindow(long now)
+    {
+        var (started, failed) = _window.Sum(now);
+        return (Math.Max(started, 0), Math.Clamp(failed, 0, Math.Max(started, 0)));
+    }
+
+    /// <summary>Asks for a call permit; a half-open breaker hands out its single probe (a non-zero <paramref name="probe"/>).</summary>
     public bool TryAcquire(long now, out long probe)
     {
         probe = 0;
-        if (!_enabled || Volatile.Read(ref _state) == (int)LlmCircuitState.Closed)
+        if (!_enabled)
         {
+            return true;
+        }
+
+        if (Volatile.Read(ref _state) == (int)LlmCircuitState.Closed)
+        {
+            _window.Add(now, 1, 0);
             return true;
         }
 
@@ -64,6 +105,7 @@ internal sealed class CircuitBreaker
             switch (previous)
             {
                 case LlmCircuitState.Closed:
+                    _window.Add(now, 1, 0);
                     return true;
                 case LlmCircuitState.Open when now < _openUntil:
                     return false;
@@ -88,35 +130,30 @@ internal sealed class CircuitBreaker
         return true;
     }
 
-    public void OnSuccess(long now, long probe)
+    /// <summary>A call answered. A probe (or a panic call, see <see cref="OnPanicSuccess"/>) closes the breaker.</summary>
+    public void OnSuccess(long probe)
     {
         if (!_enabled)
         {
             return;
         }
 
-        var isProbe = IsCurrentProbe(probe);
-        var state = Volatile.Read(ref _state);
-        if (!isProbe && state == (int)LlmCircuitState.Closed)
+        // A probe closes a half-open breaker; a lost probe that reports late is an ordinary success. A success breaks
+        // a failure streak and needs no other bookkeeping (its start is already counted).
+        if ((probe == 0 || !TransitionIf(LlmCircuitState.Closed, probe, LlmCircuitState.HalfOpen, 0, 0, null))
+            && Volatile.Read(ref _state) == (int)LlmCircuitState.Closed
+            && Volatile.Read(ref _consecutive) != 0)
         {
-            _window.Add(now, 1, 0);
-            if (Volatile.Read(ref _consecutive) != 0)
-            {
-                Volatile.Write(ref _consecutive, 0);
-            }
-
-            return;
+            Volatile.Write(ref _consecutive, 0);
         }
-
-        if (!isProbe && state == (int)LlmCircuitState.Open)
-        {
-            return;
-        }
-
-        Transition(LlmCircuitState.Closed, now, 0, null);
     }
 
-    public void OnFailure(long now, long probe, LlmFailureKind kind)
+    /// <summary>A call failed in a way that speaks about the provider's health.</summary>
+    /// <param name="now">When the failure was seen.</param>
+    /// <param name="probe">The call's probe id, or 0.</param>
+    /// <param name="kind">The failure class.</param>
+    /// <param name="startSequence">The <see cref="Sequence"/> read when the call started, for the sequential streak rule.</param>
+    public void OnFailure(long now, long probe, LlmFailureKind kind, long startSequence)
     {
         if (!_enabled)
         {
@@ -124,10 +161,9 @@ internal sealed class CircuitBreaker
         }
 
         Volatile.Write(ref _lastFailure, (int)kind);
-
         // A probe reopens a half-open breaker. A probe that reports after the breaker moved on (it was lost, and its
-        // replacement already closed or reopened the breaker) is an ordinary late outcome, not a health verdict.
-        if (IsCurrentProbe(probe) && Transition(LlmCircuitState.Open, now, _breakTicks, kind, onlyFrom: LlmCircuitState.HalfOpen))
+        // replacement already closed or reopened the breaker) is an ordinary late outcome.
+        if (probe != 0 && TransitionIf(LlmCircuitState.Open, probe, LlmCircuitState.HalfOpen, now, _breakTicks, kind))
         {
             return;
         }
@@ -138,27 +174,37 @@ internal sealed class CircuitBreaker
         }
 
         _window.Add(now, 0, 1);
-        var consecutive = Interlocked.Increment(ref _consecutive);
-        if (_consecutiveLimit > 0 && consecutive >= _consecutiveLimit)
+        if (_consecutiveLimit > 0 && CountsInStreak(startSequence) >= _consecutiveLimit)
         {
-            Transition(LlmCircuitState.Open, now, _breakTicks, kind);
+            TransitionIf(LlmCircuitState.Open, 0, LlmCircuitState.Closed, now, _breakTicks, kind);
             return;
         }
 
-        var (successes, failures) = _window.Sum(now);
-        var total = successes + failures;
-        if (total >= _minimumThroughput && failures >= _ratio * total)
+        var (n, k) = GetWindow(now);
+        if (n >= _minimumThroughput && WilsonLowerBound(k, n) >= _ratio)
         {
-            Transition(LlmCircuitState.Open, now, _breakTicks, kind);
+            TransitionIf(LlmCircuitState.Open, 0, LlmCircuitState.Closed, now, _breakTicks, kind);
         }
     }
 
-    /// <summary>An outcome that says nothing about the provider's health; a probe gives its permit back.</summary>
-    public void OnNeutral(long probe)
+    /// <summary>
+    /// An outcome that says nothing about the provider's health (a bad request, a cancellation): a probe gives its
+    /// permit back; a closed-state call's start is taken out of the window so it does not dilute the failure ratio.
+    /// </summary>
+    public void OnNeutral(long now, long probe)
     {
+        if (!_enabled)
+        {
+            return;
+        }
+
         if (probe != 0)
         {
             Interlocked.CompareExchange(ref _probe, 0, probe);
+        }
+        else if (Volatile.Read(ref _state) == (int)LlmCircuitState.Closed)
+        {
+            _window.Add(now, -1, 0);
         }
     }
 
@@ -171,44 +217,34 @@ internal sealed class CircuitBreaker
         }
 
         Volatile.Write(ref _lastFailure, (int)kind);
-        Transition(LlmCircuitState.Open, now, Math.Max(_breakTicks, ToTimestampTicks(duration)), kind);
+        TransitionIf(LlmCircuitState.Open, 0, null, now, Math.Max(_breakTicks, _clock.ToTimestamps(duration)), kind);
     }
 
-    private bool Transition(LlmCircuitState to, long now, long openTicks, LlmFailureKind? cause, LlmCircuitState? onlyFrom = null)
+    /// <summary>
+    /// A panic call (sent while every breaker of the plan was open) answered: the provider is back, so an open or
+    /// half-open breaker closes as a successful probe would close it.
+    /// </summary>
+    public void OnPanicSuccess()
     {
-        LlmCircuitState from;
-        lock (_gate)
+        if (_enabled && Volatile.Read(ref _state) != (int)LlmCircuitState.Closed)
         {
-            from = (LlmCircuitState)_state;
-            if (onlyFrom is { } required && from != required)
-            {
-                return false;
-            }
-
-            if (to == LlmCircuitState.Open)
-            {
-                // A closed breaker opens; a half-open one reopens; an open one only extends.
-                _openUntil = Math.Max(from == LlmCircuitState.Open ? _openUntil : 0, now + openTicks);
-            }
-            else
-            {
-                _window.Reset();
-                _consecutive = 0;
-            }
-
-            _probe = 0;
-            _state = (int)to;
+            TransitionIf(LlmCircuitState.Closed, 0, null, 0, 0, null);
         }
-
-        if (from != to)
-        {
-            Transitioned?.Invoke(from, to, cause);
-        }
-
-        return true;
     }
 
-    private bool IsCurrentProbe(long probe) => probe != 0 && Volatile.Read(ref _probe) == probe;
+    /// <summary>The Wilson score lower bound of a failure ratio of <paramref name="failed"/> in <paramref name="started"/>.</summary>
+    internal static double WilsonLowerBound(int failed, int started)
+    {
+        if (started <= 0)
+        {
+            return 0;
+        }
 
-    private long ToTimestampTicks(TimeSpan value) => _clock.ToTimestamps(value);
+        const double z2 = Confidence * Confidence;
+        double n = started;
+        var p = Math.Min(failed, started) / n;
+        var centre = p + (z2 / (2 * n));
+        var margin = Confidence * Math.Sqrt((p * (1 - p) / n) + (z2 / (4 * n * n)));
+        return (centre - margin) / (1 + (z2 / n));
+    }
 }

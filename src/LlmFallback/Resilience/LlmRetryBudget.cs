@@ -1,7 +1,9 @@
 namespace LlmFallback;
 
 /// <summary>
-/// The process-wide retry budget: retries may be at most a share of requests over a sliding window. Share one
+/// The process-wide retry budget: over a sliding window, retries may be at most <see cref="LlmRetryBudgetOptions.RetryRatio"/>
+/// of requests, or <see cref="LlmRetryBudgetOptions.MinRetriesPerSecond"/> per second when that is more (a quiet service
+/// can still retry). The two are alternatives, not a sum, so above the floor the ratio is exactly what holds. Share one
 /// instance between every fallback stage of a process (the DI registration does).
 /// </summary>
 public sealed class LlmRetryBudget
@@ -11,6 +13,7 @@ public sealed class LlmRetryBudget
     private readonly SlidingWindowCounter _counter;
     private readonly double _ratio;
     private readonly int _floor;
+    private readonly Lock _retryGate = new();
 
     /// <summary>Initializes a new instance of the <see cref="LlmRetryBudget"/> class.</summary>
     /// <param name="options">The budget; <see langword="null"/> for the defaults.</param>
@@ -41,16 +44,23 @@ public sealed class LlmRetryBudget
 
     internal void RecordRequest(long timestamp) => _counter.Add(timestamp, 1, 0);
 
+    /// <summary>
+    /// Takes one retry if the window allows it. Checking and taking happen under one lock (retries are the failure
+    /// path, not the hot path), so concurrent retries can never overshoot the budget.
+    /// </summary>
     internal bool TryAcquireRetry()
     {
-        var now = _clock.Now;
-        var (requests, retries) = _counter.Sum(now);
-        if (retries >= _floor + (int)(requests * _ratio))
+        lock (_retryGate)
         {
-            return false;
-        }
+            var now = _clock.Now;
+            var (requests, retries) = _counter.Sum(now);
+            if (retries >= Math.Max(_floor, (int)(requests * _ratio)))
+            {
+                return false;
+            }
 
-        _counter.Add(now, 0, 1);
-        return true;
+            _counter.Add(now, 0, 1);
+            return true;
+        }
     }
 }

@@ -32,7 +32,14 @@ public static class LlmFallbackDiagnostics
     /// <summary>Counter of streams continued on another provider after output was committed; unit <c>{rescue}</c>.</summary>
     public const string StreamRescuesInstrument = "llmfallback.stream.rescues";
 
+    /// <summary>Histogram of the time requests waited for a provider to become available (all were cooling down or open); unit <c>s</c>.</summary>
+    public const string WaitDurationInstrument = "llmfallback.fallback.wait.duration";
+
+    /// <summary>Counter of calls made past open breakers because every provider of a request's plan was open (panic mode); unit <c>{call}</c>.</summary>
+    public const string PanicCallsInstrument = "llmfallback.fallback.panic_calls";
+
     internal const string ProviderTag = "llmfallback.provider";
+    internal const string ProviderNameTag = "gen_ai.provider.name";
     internal const string OutcomeTag = "llmfallback.outcome";
     internal const string DecisionTag = "llmfallback.decision";
     internal const string AttemptTag = "llmfallback.attempt";
@@ -50,6 +57,19 @@ public static class LlmFallbackDiagnostics
     internal static readonly Histogram<double> AttemptDuration = Meter.CreateHistogram<double>(AttemptDurationInstrument, "s", "Duration of LLM provider calls.");
     internal static readonly Counter<long> BreakerTransitions = Meter.CreateCounter<long>(BreakerTransitionsInstrument, "{transition}", "Circuit-breaker state changes.");
     internal static readonly Counter<long> StreamRescues = Meter.CreateCounter<long>(StreamRescuesInstrument, "{rescue}", "Streams continued on another provider after output was committed.");
+
+    internal static readonly Histogram<double> WaitDuration = Meter.CreateHistogram<double>(WaitDurationInstrument, "s", "Time requests waited for a provider to become available.");
+    internal static readonly Counter<long> PanicCalls = Meter.CreateCounter<long>(PanicCallsInstrument, "{call}", "Calls made past open breakers because every provider of the plan was open.");
+
+    /// <summary>The OpenTelemetry GenAI <c>gen_ai.provider.name</c> for an adapter type.</summary>
+    internal static string GenAiProviderName(string type) => type.ToUpperInvariant() switch
+    {
+        "OPENAI" => "openai",
+        "AZUREOPENAI" => "azure.ai.openai",
+        "ANTHROPIC" => "anthropic",
+        "GEMINI" => "gcp.gemini",
+        _ => type.ToLowerInvariant(),
+    };
 
     internal static string OutcomeName(LlmFailure? failure) => failure is null ? "success" : KindName(failure.Kind);
 

@@ -48,4 +48,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 11, EventName = "ConfigurationReloadRejected", Level = LogLevel.Error,
         Message = "Reloaded configuration '{Section}' was rejected and the previous values are kept: {Errors}")]
     public static partial void ConfigurationReloadRejected(ILogger logger, string section, string errors);
+
+    [LoggerMessage(EventId = 12, EventName = "PanicCall", Level = LogLevel.Warning,
+        Message = "Every provider of the request's plan has an open circuit breaker; calling '{Provider}', the most likely to answer, past its breaker (panic mode).")]
+    public static partial void PanicCall(ILogger logger, string provider);
 }

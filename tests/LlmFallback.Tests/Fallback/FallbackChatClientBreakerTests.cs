@@ -101,15 +101,17 @@ public sealed class FallbackChatClientBreakerTests
         var closed = a.GetHealth();
         Assert.Equal((LlmCircuitState.Closed, true, 0), (closed.State, closed.IsAvailable, closed.ConsecutiveFailures));
 
-        // Back on the primary: concurrent requests all go there, none to the fallback.
+        // Back on the primary, gradually: the first request after the recovery goes there and, while it is
+        // unanswered, the others are served by the fallback; each answer lets one more in beside it.
         Task<ChatResponse>[] after = [.. Enumerable.Range(0, 3).Select(i => client.GetResponseAsync($"after {i}", cancellationToken: Ct))];
         f.Advance(TimeSpan.FromSeconds(1));
-        foreach (var r in after)
-        {
-            Assert.Equal("from primary", (await Poll.CompletesAsync(r)).Text);
-        }
+        Assert.Equal(["from primary", "from fallback", "from fallback"], (await Task.WhenAll(after.Select(Poll.CompletesAsync))).Select(r => r.Text));
+        Assert.Equal((7, 13), (primary.CallCount, secondary.CallCount));
 
-        Assert.Equal((9, 11), (primary.CallCount, secondary.CallCount));
+        Task<ChatResponse>[] next = [.. Enumerable.Range(0, 2).Select(i => client.GetResponseAsync($"next {i}", cancellationToken: Ct))];
+        f.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(["from primary", "from primary"], (await Task.WhenAll(next.Select(Poll.CompletesAsync))).Select(r => r.Text));
+        Assert.Equal((9, 13), (primary.CallCount, secondary.CallCount));
     }
 
     [Theory]

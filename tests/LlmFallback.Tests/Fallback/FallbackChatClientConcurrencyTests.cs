@@ -142,9 +142,12 @@ public sealed class FallbackChatClientConcurrencyTests
         Assert.Contains(outcomes, o => o.Info is { IsFallback: false });
         Assert.Contains(outcomes, o => o.Info is { IsFallback: true, Rescued: false });
         Assert.Contains(outcomes, o => o.Info is { Rescued: true });
-        Assert.Contains(outcomes, o => o.Error is LlmFallbackExhaustedException);
         Assert.Contains(outcomes, o => o.Error is LlmProviderException { Kind: LlmFailureKind.ContentPolicy });
-        Assert.Contains(outcomes, o => o.Error is LlmPartialResponseException);
+
+        // Degraded, not down: every request that was not refused for its content is answered, because a request that
+        // finds every provider cooling down waits for one instead of failing.
+        var refusedForContent = outcomes.Count(o => o.Error is LlmProviderException { Kind: LlmFailureKind.ContentPolicy });
+        Assert.True(outcomes.Count(o => o.Info is not null) >= 0.97 * (Requests - refusedForContent), "fewer than 97% of the requests were answered");
         Assert.Contains(outcomes, o => o.Info?.Attempts.Any(a => a.Kind == LlmFailureKind.Timeout) == true);
         Assert.True(realTime < TimeSpan.FromSeconds(30), $"the soak took {realTime}");
     }

@@ -103,9 +103,10 @@ public class LlmProviderTests
     {
         var provider = Create();
         var opened = _time.GetUtcNow();
-        for (var i = 0; i < 5; i++)
+        for (var i = 0; i < 15; i++)
         {
-            provider.Breaker.OnFailure(_time.GetTimestamp(), probe: 0, LlmFailureKind.Transport);
+            provider.Breaker.TryAcquire(_time.GetTimestamp(), out _);
+            provider.Breaker.OnFailure(_time.GetTimestamp(), probe: 0, LlmFailureKind.Transport, provider.Breaker.Sequence);
         }
 
         _time.Advance(TimeSpan.FromSeconds(4));
@@ -115,7 +116,7 @@ public class LlmProviderTests
         Assert.Equal(opened.AddSeconds(15), health.AvailableAt);
         Assert.False(health.IsAvailable);
         Assert.False(health.IsCoolingDown);
-        Assert.Equal(5, health.ConsecutiveFailures);
+        Assert.Equal(15, health.ConsecutiveFailures);
         Assert.Equal(LlmFailureKind.Transport, health.LastFailureKind);
     }
 
@@ -252,7 +253,7 @@ public class LlmProviderTests
         provider.Breaker.Isolate(_time.GetTimestamp(), TimeSpan.Zero, LlmFailureKind.Authentication);
         _time.Advance(TimeSpan.FromSeconds(15));
         provider.Breaker.TryAcquire(_time.GetTimestamp(), out var probe);
-        provider.Breaker.OnSuccess(_time.GetTimestamp(), probe);
+        provider.Breaker.OnSuccess(probe);
 
         var logs = loggerProvider.Collector.GetSnapshot();
         Assert.Equal(
@@ -275,14 +276,15 @@ public class LlmProviderTests
         using var client = new TestChatClient();
         var provider = new LlmProvider(name, client, timeProvider: _time);
 
-        for (var i = 0; i < 5; i++)
+        for (var i = 0; i < 20; i++)
         {
-            provider.Breaker.OnFailure(_time.GetTimestamp(), probe: 0, LlmFailureKind.ServerError);
+            provider.Breaker.TryAcquire(_time.GetTimestamp(), out _);
+            provider.Breaker.OnFailure(_time.GetTimestamp(), probe: 0, LlmFailureKind.ServerError, provider.Breaker.Sequence);
         }
 
         _time.Advance(TimeSpan.FromSeconds(15));
         provider.Breaker.TryAcquire(_time.GetTimestamp(), out var probe);
-        provider.Breaker.OnFailure(_time.GetTimestamp(), probe, LlmFailureKind.Timeout);
+        provider.Breaker.OnFailure(_time.GetTimestamp(), probe, LlmFailureKind.Timeout, 0);
 
         var mine = collector.GetMeasurementSnapshot().Where(m => Equals(m.Tags["llmfallback.provider"], name)).ToList();
         Assert.Equal(

@@ -43,7 +43,7 @@ public class CircuitBreakerTests
         var breaker = Create(o => o.ConsecutiveFailures = 3);
 
         Fail(breaker, 2);
-        breaker.OnSuccess(Now, probe: 0);
+        breaker.OnSuccess(probe: 0);
         Fail(breaker, 2);
 
         Assert.Equal(LlmCircuitState.Closed, breaker.State);
@@ -51,28 +51,43 @@ public class CircuitBreakerTests
     }
 
     [Fact]
-    public void OnFailure_RatioReachedAtMinimumThroughput_Opens()
+    public void OnFailure_EveryCallFailedAtMinimumThroughput_Opens()
     {
         var breaker = Create(o => { o.ConsecutiveFailures = 0; o.MinimumThroughput = 10; o.FailureRatio = 0.5; });
 
-        Succeed(breaker, 5);
-        Fail(breaker, 4);
-        Assert.Equal(LlmCircuitState.Closed, breaker.State); // 4 of 9: below the minimum throughput
+        Fail(breaker, 9);
+        Assert.Equal(LlmCircuitState.Closed, breaker.State); // 9 started: below the minimum throughput
 
         Fail(breaker, 1);
 
-        Assert.Equal(LlmCircuitState.Open, breaker.State); // 5 of 10
+        Assert.Equal(LlmCircuitState.Open, breaker.State); // 10 of 10: 99.9% sure the ratio is at least 0.5
     }
 
     [Fact]
-    public void OnFailure_RatioBelowThreshold_StaysClosed()
+    public void OnFailure_HalfFailed_StaysClosedUntilTheRatioIsCertain()
     {
         var breaker = Create(o => { o.ConsecutiveFailures = 0; o.MinimumThroughput = 10; o.FailureRatio = 0.5; });
 
-        for (var i = 0; i < 20; i++)
+        // 5 of 10 failed, then failures only: 20 of 25 is an observed 80%, but not yet 99.9% sure to be at least 50%.
+        Succeed(breaker, 5);
+        Fail(breaker, 20);
+        Assert.Equal(LlmCircuitState.Closed, breaker.State);
+
+        Fail(breaker, 1);
+
+        Assert.Equal(LlmCircuitState.Open, breaker.State); // 21 of 26: the Wilson lower bound reaches 0.5
+    }
+
+    [Fact]
+    public void OnFailure_ThirtyPercentFailingForever_NeverOpens()
+    {
+        var breaker = Create(o => o.SamplingDuration = TimeSpan.FromSeconds(30));
+        var random = new Random(1234);
+
+        // 100,000 sequential calls, a tenth of a second apart, 30% failing: both rules at their defaults.
+        for (var i = 0; i < 100_000; i++)
         {
-            // Two failures in every five calls: 40%, below the 50% threshold at every point.
-            if (i % 5 is 0 or 3)
+            if (random.NextDouble() < 0.3)
             {
                 Fail(breaker, 1);
             }
@@ -80,9 +95,78 @@ public class CircuitBreakerTests
             {
                 Succeed(breaker, 1);
             }
+
+            _time.Advance(TimeSpan.FromMilliseconds(100));
         }
 
         Assert.Equal(LlmCircuitState.Closed, breaker.State);
+        Assert.Empty(_transitions);
+    }
+
+    [Fact]
+    public void OnFailure_BurstOfFastFailuresWhileSuccessesStream_StaysClosed()
+    {
+        var breaker = Create();
+
+        // 500 calls start together; the 150 that fail return at once while the 350 good ones are still streaming.
+        var permits = new (long Probe, long Sequence)[500];
+        for (var i = 0; i < permits.Length; i++)
+        {
+            Assert.True(breaker.TryAcquire(Now, out var probe));
+            permits[i] = (probe, breaker.Sequence);
+        }
+
+        _time.Advance(TimeSpan.FromMilliseconds(5));
+        for (var i = 0; i < 150; i++)
+        {
+            breaker.OnFailure(Now, permits[i].Probe, LlmFailureKind.ServerError, permits[i].Sequence);
+        }
+
+        Assert.Equal(LlmCircuitState.Closed, breaker.State);
+        Assert.Equal(1, breaker.ConsecutiveFailures); // started together: one piece of sequential evidence
+        _time.Advance(TimeSpan.FromSeconds(1));
+        for (var i = 150; i < permits.Length; i++)
+        {
+            breaker.OnSuccess(permits[i].Probe);
+        }
+
+        Assert.Equal(LlmCircuitState.Closed, breaker.State);
+    }
+
+    [Fact]
+    public void OnFailure_BurstWhereEveryCallFails_Opens()
+    {
+        var breaker = Create();
+        var permits = new (long Probe, long Sequence)[64];
+        for (var i = 0; i < permits.Length; i++)
+        {
+            Assert.True(breaker.TryAcquire(Now, out var probe));
+            permits[i] = (probe, breaker.Sequence);
+        }
+
+        for (var i = 0; i < permits.Length && breaker.State == LlmCircuitState.Closed; i++)
+        {
+            breaker.OnFailure(Now, permits[i].Probe, LlmFailureKind.ServerError, permits[i].Sequence);
+        }
+
+        Assert.Equal(LlmCircuitState.Open, breaker.State);
+    }
+
+    [Fact]
+    public void OnNeutral_ClosedCall_DoesNotDiluteTheRatio()
+    {
+        var breaker = Create(o => { o.ConsecutiveFailures = 0; o.MinimumThroughput = 10; });
+
+        // A hundred rejected bad requests, then a provider that fails every call: still opens after ten failures.
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.True(breaker.TryAcquire(Now, out var probe));
+            breaker.OnNeutral(Now, probe);
+        }
+
+        Fail(breaker, 10);
+
+        Assert.Equal(LlmCircuitState.Open, breaker.State);
     }
 
     [Fact]
@@ -98,29 +182,49 @@ public class CircuitBreakerTests
     [Fact]
     public void OnFailure_OldFailuresAgedOutOfTheWindow_DoNotCount()
     {
-        var breaker = Create(o => { o.ConsecutiveFailures = 0; o.MinimumThroughput = 4; o.FailureRatio = 0.5; o.SamplingDuration = TimeSpan.FromSeconds(30); });
+        var breaker = Create(o => { o.ConsecutiveFailures = 0; o.MinimumThroughput = 4; o.SamplingDuration = TimeSpan.FromSeconds(30); });
 
         Fail(breaker, 3);
         _time.Advance(TimeSpan.FromSeconds(31));
-        Succeed(breaker, 2);
+        Fail(breaker, 3);
+
+        Assert.Equal(LlmCircuitState.Closed, breaker.State); // 3 in the window: below the minimum throughput
+
         Fail(breaker, 1);
-
-        Assert.Equal(LlmCircuitState.Closed, breaker.State); // 1 of 3 in the window
-
-        Fail(breaker, 1);
-
-        Assert.Equal(LlmCircuitState.Open, breaker.State); // 2 of 4
+        Assert.Equal(LlmCircuitState.Closed, breaker.State); // 4 of 4, but four calls cannot make the ratio certain
+        Assert.Equal((4, 4), breaker.GetWindow(Now));
     }
 
     [Fact]
     public void OnFailure_FailuresStillInsideTheWindow_Count()
     {
-        var breaker = Create(o => { o.ConsecutiveFailures = 0; o.MinimumThroughput = 4; o.FailureRatio = 0.5; o.SamplingDuration = TimeSpan.FromSeconds(30); });
+        var breaker = Create(o => { o.ConsecutiveFailures = 0; o.MinimumThroughput = 4; o.SamplingDuration = TimeSpan.FromSeconds(30); });
 
-        Fail(breaker, 3);
+        Fail(breaker, 5);
         _time.Advance(TimeSpan.FromSeconds(20));
-        Succeed(breaker, 1);
 
+        Fail(breaker, 5);
+
+        Assert.Equal(LlmCircuitState.Open, breaker.State); // 10 of 10 within 30 s
+    }
+
+    [Theory]
+    [InlineData(10, 10, true)]
+    [InlineData(9, 10, false)]
+    [InlineData(17, 20, true)]
+    [InlineData(16, 20, false)]
+    [InlineData(150, 500, false)]
+    [InlineData(0, 0, false)]
+    public void WilsonLowerBound_HandComputedCases(int failed, int started, bool atLeastHalf) =>
+        Assert.Equal(atLeastHalf, CircuitBreaker.WilsonLowerBound(failed, started) >= 0.5);
+
+    [Fact]
+    public void OnFailure_SequentialStreak_OpensAtTheLimit()
+    {
+        var breaker = Create(o => { o.ConsecutiveFailures = 3; o.MinimumThroughput = 1000; });
+
+        Fail(breaker, 2);
+        Assert.Equal(LlmCircuitState.Closed, breaker.State);
         Fail(breaker, 1);
 
         Assert.Equal(LlmCircuitState.Open, breaker.State);
@@ -164,7 +268,7 @@ public class CircuitBreakerTests
         _time.Advance(Break);
         Assert.True(breaker.TryAcquire(Now, out var probe));
 
-        breaker.OnSuccess(Now, probe);
+        breaker.OnSuccess(probe);
 
         Assert.Equal(LlmCircuitState.Closed, breaker.State);
         Assert.Equal(0, breaker.ConsecutiveFailures);
@@ -182,7 +286,7 @@ public class CircuitBreakerTests
         _time.Advance(Break);
         Assert.True(breaker.TryAcquire(Now, out var probe));
 
-        breaker.OnFailure(Now, probe, LlmFailureKind.Transport);
+        breaker.OnFailure(Now, probe, LlmFailureKind.Transport, breaker.Sequence);
 
         Assert.Equal(LlmCircuitState.Open, breaker.State);
         Assert.Equal((LlmCircuitState.HalfOpen, LlmCircuitState.Open, (LlmFailureKind?)LlmFailureKind.Transport), _transitions[^1]);
@@ -201,7 +305,7 @@ public class CircuitBreakerTests
         _time.Advance(Break);
         Assert.True(breaker.TryAcquire(Now, out var probe));
 
-        breaker.OnNeutral(probe);
+        breaker.OnNeutral(Now, probe);
 
         Assert.Equal(LlmCircuitState.HalfOpen, breaker.State);
         Assert.True(breaker.TryAcquire(Now, out var next));
@@ -216,7 +320,7 @@ public class CircuitBreakerTests
         _time.Advance(Break);
         Assert.True(breaker.TryAcquire(Now, out _));
 
-        breaker.OnNeutral(probe: 0);
+        breaker.OnNeutral(Now, probe: 0);
 
         Assert.False(breaker.TryAcquire(Now, out _));
     }
@@ -247,10 +351,10 @@ public class CircuitBreakerTests
         Assert.True(breaker.TryAcquire(Now, out var replacement));
         Assert.NotEqual(lost, replacement);
 
-        breaker.OnNeutral(lost);
+        breaker.OnNeutral(Now, lost);
 
         Assert.False(breaker.TryAcquire(Now, out _)); // still exactly one probe in flight
-        breaker.OnNeutral(replacement);
+        breaker.OnNeutral(Now, replacement);
         Assert.True(breaker.TryAcquire(Now, out var next));
         Assert.NotEqual(0, next);
     }
@@ -263,11 +367,11 @@ public class CircuitBreakerTests
         Assert.True(breaker.TryAcquire(Now, out var lost));
         _time.Advance(Break + TimeSpan.FromSeconds(1));
         Assert.True(breaker.TryAcquire(Now, out var replacement));
-        breaker.OnSuccess(Now, replacement);
+        breaker.OnSuccess(replacement);
         Assert.Equal(LlmCircuitState.Closed, breaker.State);
 
         // The first probe finally times out (attempt timeouts are longer than breaks).
-        breaker.OnFailure(Now, lost, LlmFailureKind.Timeout);
+        breaker.OnFailure(Now, lost, LlmFailureKind.Timeout, breaker.Sequence);
 
         Assert.Equal(LlmCircuitState.Closed, breaker.State);
         Assert.Equal(1, breaker.ConsecutiveFailures);
@@ -280,7 +384,7 @@ public class CircuitBreakerTests
         var until = breaker.OpenUntil;
         _time.Advance(TimeSpan.FromSeconds(5));
 
-        breaker.OnFailure(Now, probe: 0, LlmFailureKind.RateLimited);
+        breaker.OnFailure(Now, probe: 0, LlmFailureKind.RateLimited, breaker.Sequence);
 
         Assert.Equal(until, breaker.OpenUntil);
         Assert.Equal(LlmFailureKind.RateLimited, breaker.LastFailureKind);
@@ -292,7 +396,7 @@ public class CircuitBreakerTests
     {
         var breaker = Opened();
 
-        breaker.OnSuccess(Now, probe: 0);
+        breaker.OnSuccess(probe: 0);
 
         Assert.Equal(LlmCircuitState.Open, breaker.State);
     }
@@ -361,10 +465,10 @@ public class CircuitBreakerTests
         Fail(breaker, 1, LlmFailureKind.ServerError);
         _time.Advance(Break);
         breaker.TryAcquire(Now, out var probe1);
-        breaker.OnFailure(Now, probe1, LlmFailureKind.Timeout);
+        breaker.OnFailure(Now, probe1, LlmFailureKind.Timeout, breaker.Sequence);
         _time.Advance(Break);
         breaker.TryAcquire(Now, out var probe2);
-        breaker.OnSuccess(Now, probe2);
+        breaker.OnSuccess(probe2);
 
         Assert.Equal(
             [
@@ -421,11 +525,14 @@ public class CircuitBreakerTests
         return breaker;
     }
 
+    /// <summary>Sequential failed calls: each starts (takes a permit) after the previous one's failure was seen.</summary>
     private void Fail(CircuitBreaker breaker, int count, LlmFailureKind kind = LlmFailureKind.ServerError)
     {
         for (var i = 0; i < count; i++)
         {
-            breaker.OnFailure(Now, probe: 0, kind);
+            var allowed = breaker.TryAcquire(Now, out var probe);
+            var sequence = breaker.Sequence;
+            breaker.OnFailure(Now, allowed ? probe : 0, kind, sequence);
         }
     }
 
@@ -433,7 +540,8 @@ public class CircuitBreakerTests
     {
         for (var i = 0; i < count; i++)
         {
-            breaker.OnSuccess(Now, probe: 0);
+            Assert.True(breaker.TryAcquire(Now, out var probe));
+            breaker.OnSuccess(probe);
         }
     }
 }

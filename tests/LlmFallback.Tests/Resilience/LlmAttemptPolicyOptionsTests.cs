@@ -28,7 +28,7 @@ public class LlmAttemptPolicyOptionsTests
         options.CircuitBreaker.ConsecutiveFailures = 99;
 
         Assert.Equal(4, copy.MaxRetries);
-        Assert.Equal(5, copy.CircuitBreaker.ConsecutiveFailures);
+        Assert.Equal(15, copy.CircuitBreaker.ConsecutiveFailures);
         Assert.NotSame(options.CircuitBreaker, copy.CircuitBreaker);
     }
 

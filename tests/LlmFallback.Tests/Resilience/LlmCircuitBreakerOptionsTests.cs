@@ -9,9 +9,9 @@ public class LlmCircuitBreakerOptionsTests
 
         Assert.True(options.Enabled);
         Assert.Equal(0.5, options.FailureRatio);
-        Assert.Equal(10, options.MinimumThroughput);
+        Assert.Equal(20, options.MinimumThroughput);
         Assert.Equal(TimeSpan.FromSeconds(30), options.SamplingDuration);
-        Assert.Equal(5, options.ConsecutiveFailures);
+        Assert.Equal(15, options.ConsecutiveFailures);
         Assert.Equal(TimeSpan.FromSeconds(15), options.BreakDuration);
         Assert.True(options.BreakDuration <= TimeSpan.FromSeconds(30), "the foundation issue asks for an open duration of at most 30 s by default");
     }

@@ -45,7 +45,7 @@ public class LlmRetryBudgetTests
     }
 
     [Fact]
-    public void TryAcquireRetry_FloorAndRatio_Add()
+    public void TryAcquireRetry_FloorAndRatio_TheLargerHoldsNotTheSum()
     {
         var budget = new LlmRetryBudget(new() { MinRetriesPerSecond = 1, RetryRatio = 0.5, Window = TimeSpan.FromSeconds(2) }, _time);
         for (var i = 0; i < 4; i++)
@@ -53,13 +53,60 @@ public class LlmRetryBudgetTests
             budget.RecordRequest(_time.GetTimestamp());
         }
 
+        Assert.Equal(2, Drain(budget)); // max(2 per window, 50% of 4), not 2 + 2
+
+        for (var i = 0; i < 16; i++)
+        {
+            budget.RecordRequest(_time.GetTimestamp());
+        }
+
+        Assert.Equal(10 - 2, Drain(budget)); // 50% of 20 = 10 in all
+    }
+
+    [Fact]
+    public void TryAcquireRetry_BurstOf500WithDefaults_RetriesStayAtTwentyPercent()
+    {
+        var budget = new LlmRetryBudget(timeProvider: _time);
+        for (var i = 0; i < 500; i++)
+        {
+            budget.RecordRequest(_time.GetTimestamp());
+        }
+
+        Assert.Equal(100, Drain(budget));
+    }
+
+    [Fact]
+    public async Task TryAcquireRetry_ManyConcurrentRetries_NeverOvershoot()
+    {
+        var budget = new LlmRetryBudget(new() { MinRetriesPerSecond = 0, RetryRatio = 0.2 }, _time);
+        for (var i = 0; i < 1000; i++)
+        {
+            budget.RecordRequest(_time.GetTimestamp());
+        }
+
+        var granted = 0;
+        await Parallel.ForAsync(0, 10_000, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = TestContext.Current.CancellationToken }, (_, _) =>
+        {
+            if (budget.TryAcquireRetry())
+            {
+                Interlocked.Increment(ref granted);
+            }
+
+            return ValueTask.CompletedTask;
+        });
+
+        Assert.Equal(200, granted);
+    }
+
+    private static int Drain(LlmRetryBudget budget)
+    {
         var granted = 0;
         while (budget.TryAcquireRetry())
         {
             granted++;
         }
 
-        Assert.Equal(2 + 2, granted);
+        return granted;
     }
 
     [Fact]

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+
+namespace LlmFallback;
+
+public sealed partial class FallbackChatClient
+{
+    private static readonly object True = true;
+    private static readonly object False = false;
+
+    private static void RecordAttemptMetrics(LlmProvider provider, LlmFailure? failure, LlmAttemptDecision decision, TimeSpan duration)
+    {
+        if (LlmFallbackDiagnostics.Attempts.Enabled)
+        {
+            LlmFallbackDiagnostics.Attempts.Add(
+                1,
+                new(LlmFallbackDiagnostics.ProviderTag, provider.Name),
+                new(LlmFallbackDiagnostics.OutcomeTag, LlmFallbackDiagnostics.OutcomeName(failure)),
+                new(LlmFallbackDiagnostics.DecisionTag, LlmFallbackDiagnostics.DecisionName(decision)));
+        }
+
+        if (LlmFallbackDiagnostics.AttemptDuration.Enabled && decision != LlmAttemptDecision.Skipped)
+        {
+            LlmFallbackDiagnostics.AttemptDuration.Record(
+                duration.TotalSeconds,
+                new(LlmFallbackDiagnostics.ProviderTag, provider.Name),
+                new(LlmFallbackDiagnostics.OutcomeTag, LlmFallbackDiagnostics.OutcomeName(failure)));
+        }
+
+        if (decision is LlmAttemptDecision.FailedOver or LlmAttemptDecision.Skipped && LlmFallbackDiagnostics.Failovers.Enabled)
+        {
+            LlmFallbackDiagnostics.Failovers.Add(
+                1,
+                new(LlmFallbackDiagnostics.ProviderTag, provider.Name),
+                new(LlmFallbackDiagnostics.OutcomeTag, LlmFallbackDiagnostics.OutcomeName(failure)));
+        }
+    }
+
+    private static void RecordRequestMetrics(LlmProvider? answered, bool fallback, bool success)
+    {
+        if (LlmFallbackDiagnostics.Requests.Enabled)
+        {
+            LlmFallbackDiagnostics.Requests.Add(
+                1,
+                new(LlmFallbackDiagnostics.ProviderTag, answered?.Name ?? "none"),
+                new(LlmFallbackDiagnostics.OutcomeTag, success ? "success" : "failure"),
+                new(LlmFallbackDiagnostics.FallbackTag, fallback ? True : False));
+        }
+    }
+
+    private static void RecordWait(TimeSpan waited)
+    {
+        if (LlmFallbackDiagnostics.WaitDuration.Enabled)
+        {
+            LlmFallbackDiagnostics.WaitDuration.Record(waited.TotalSeconds);
+        }
+    }
+
+    private static void RecordPanic(LlmProvider provider)
+    {
+        if (LlmFallbackDiagnostics.PanicCalls.Enabled)
+        {
+            LlmFallbackDiagnostics.PanicCalls.Add(1, new KeyValuePair<string, object?>(LlmFallbackDiagnostics.ProviderTag, provider.Name));
+        }
+    }
+
+    private static Activity? StartActivity(string name, LlmProvider? provider, int attempt)
+    {
+        var activity = LlmFallbackDiagnostics.ActivitySource.StartActivity(name, ActivityKind.Internal);
+        if (activity is not null && provider is not null)
+        {
+            activity.SetTag(LlmFallbackDiagnostics.ProviderTag, provider.Name);
+            activity.SetTag(LlmFallbackDiagnostics.AttemptTag, attempt);
+            activity.SetTag(LlmFallbackDiagnostics.RequestModelTag, provider.Model);
+            if (provider.Type is { } type)
+            {
+                activity.SetTag(LlmFallbackDiagnostics.ProviderNameTag, LlmFallbackDiagnostics.GenAiProviderName(type));
+            }
+        }
+
+        return activity;
+    }
+
+    /// <summary>
+    /// Marks the request's activity failed with the exception's <c>error.type</c>, and returns the exception, so every
+    /// throw site reads <c>throw Failed(activity, exception)</c>. A caller's cancellation is not an error.
+    /// </summary>
+    private static Exception Failed(Activity? activity, Exception exception)
+    {
+        if (activity is not null)
+        {
+            var type = exception switch
+            {
+                LlmPartialResponseException => "partial_response",
+                LlmFallbackExhaustedException => "all_providers_failed",
+                LlmProviderException p => LlmFallbackDiagnostics.KindName(p.Kind),
+                _ => exception.GetType().FullName,
+            };
+            activity.SetTag(LlmFallbackDiagnostics.ErrorTypeTag, type);
+            activity.SetStatus(ActivityStatusCode.Error, type);
+        }
+
+        return exception;
+    }
+}

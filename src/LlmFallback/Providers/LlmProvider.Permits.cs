@@ -1,0 +1,151 @@
+namespace LlmFallback;
+
+public sealed partial class LlmProvider
+{
+    /// <summary>The verdict a failed call gives about the provider's health.</summary>
+    internal enum HealthVerdict : byte
+    {
+        /// <summary>Nothing about the provider's health (a bad request, a refusal, a cancellation, a rate limit with a wait).</summary>
+        Neutral = 0,
+
+        /// <summary>Counts toward opening the breaker.</summary>
+        Failure = 1,
+
+        /// <summary>Takes the provider out of rotation at once (credentials, missing model).</summary>
+        Isolate = 2,
+    }
+
+    /// <summary>Asks the upstream and the breaker for a call permit at <paramref name="now"/>.</summary>
+    internal bool TryAcquire(long now, out ProviderPermit permit, out LlmRefusal refusal)
+    {
+        permit = default;
+        if (!Upstream.TryAdmit(now, out var rampEpoch, out var rampFull))
+        {
+            refusal = rampFull ? LlmRefusal.Ramping : LlmRefusal.CoolingDown;
+            return false;
+        }
+
+        if (!Breaker.TryAcquire(now, out var probe))
+        {
+            Upstream.ReleaseRamp(rampEpoch, accepted: false);
+            refusal = Breaker.State == LlmCircuitState.Open ? LlmRefusal.CircuitOpen : LlmRefusal.Probing;
+            return false;
+        }
+
+        refusal = LlmRefusal.None;
+        permit = new ProviderPermit { Provider = this, Probe = probe, Sequence = Breaker.Sequence, RampEpoch = rampEpoch };
+        return true;
+    }
+
+    /// <summary>A call past an open breaker, when every breaker of a request's plan is open (panic mode); never past a cool-down.</summary>
+    internal bool TryAcquirePanic(long now, out ProviderPermit permit)
+    {
+        permit = default;
+        if (!Upstream.TryAdmit(now, out var rampEpoch, out _))
+        {
+            return false;
+        }
+
+        permit = new ProviderPermit { Provider = this, RampEpoch = rampEpoch, Panic = true };
+        return true;
+    }
+
+    /// <summary>The upstream accepted the call (it answered, or a stream produced its first token): its ramp slot widens the ramp.</summary>
+    internal void Accept(ref ProviderPermit permit)
+    {
+        if (permit.RampEpoch != 0)
+        {
+            Upstream.ReleaseRamp(permit.RampEpoch, accepted: true);
+            permit.RampEpoch = 0;
+        }
+    }
+
+    /// <summary>Reports a call that answered; the permit is settled.</summary>
+    internal void Succeed(ref ProviderPermit permit)
+    {
+        Accept(ref permit);
+        if (!permit.Held)
+        {
+            return;
+        }
+
+        var wasClosed = Breaker.State == LlmCircuitState.Closed;
+        if (permit.Panic)
+        {
+            Breaker.OnPanicSuccess();
+        }
+        else
+        {
+            Breaker.OnSuccess(permit.Probe);
+        }
+
+        if (!wasClosed && Breaker.State == LlmCircuitState.Closed)
+        {
+            // Back from an outage: let traffic return gradually rather than all at once.
+            Upstream.StartRamp();
+        }
+
+        permit = default;
+    }
+
+    /// <summary>Reports a call that failed, with the verdict it gives; the permit is settled.</summary>
+    internal void Fail(ref ProviderPermit permit, long now, LlmFailureKind kind, HealthVerdict verdict)
+    {
+        if (permit.RampEpoch != 0)
+        {
+            Upstream.ReleaseRamp(permit.RampEpoch, accepted: false);
+            permit.RampEpoch = 0;
+        }
+
+        if (!permit.Held)
+        {
+            return;
+        }
+
+        switch (verdict)
+        {
+            case HealthVerdict.Isolate:
+                Breaker.Isolate(now, Policy.CircuitBreaker.BreakDuration, kind);
+                break;
+            case HealthVerdict.Failure when !permit.Panic:
+                Breaker.OnFailure(now, permit.Probe, kind, permit.Sequence);
+                break;
+            default:
+                ReleaseNeutral(ref permit, now);
+                break;
+        }
+
+        permit = default;
+    }
+
+    /// <summary>Reports a call that ended without a verdict (the caller cancelled or stopped reading); the permit is settled.</summary>
+    internal void Release(ref ProviderPermit permit, long now)
+    {
+        if (permit.RampEpoch != 0)
+        {
+            Upstream.ReleaseRamp(permit.RampEpoch, accepted: false);
+            permit.RampEpoch = 0;
+        }
+
+        if (permit.Held)
+        {
+            ReleaseNeutral(ref permit, now);
+            permit = default;
+        }
+    }
+
+    private void ReleaseNeutral(ref ProviderPermit permit, long now)
+    {
+        if (permit.Panic)
+        {
+            return;
+        }
+
+        Breaker.OnNeutral(now, permit.Probe);
+        if (permit.Probe != 0)
+        {
+            // The probe slot is free again: a waiting request may take it.
+            Upstream.Signal.Pulse();
+        }
+    }
+}
