@@ -27,6 +27,11 @@ public abstract class LoopbackProviderServer : IAsyncDisposable
     private readonly Lock _gate = new();
     private WebApplication? _app;
 
+    private static long s_writes;
+
+    /// <summary>Gets how many responses and stream events every loopback server of the process has written (a load test's sign of progress).</summary>
+    public static long Writes => Interlocked.Read(ref s_writes);
+
     /// <summary>Gets the server's base address, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -54,6 +59,15 @@ public abstract class LoopbackProviderServer : IAsyncDisposable
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
     }
+
+    /// <summary>
+    /// Gets or sets what the server does with a request when nothing is queued (load tests draw a scenario per
+    /// request); <see langword="null"/> answers an unqueued request with a 500 naming the mistake.
+    /// </summary>
+    public Func<RecordedRequest, WireScenario>? ScenarioSource { get; set; }
+
+    /// <summary>Gets or sets the clock that paces <see cref="WireScenario.ChunkDelay"/>; <see langword="null"/> for the system clock.</summary>
+    public TimeProvider? Clock { get; set; }
 
     /// <summary>Queues what the server does with the next request.</summary>
     public void Enqueue(WireScenario scenario)
@@ -125,6 +139,7 @@ public abstract class LoopbackProviderServer : IAsyncDisposable
 
         await ctx.Response.WriteAsync(json, Encoding.UTF8).ConfigureAwait(false);
         await ctx.Response.Body.FlushAsync().ConfigureAwait(false);
+        Interlocked.Increment(ref s_writes);
     }
 
     protected static async Task StartSseAsync(HttpContext ctx)
@@ -155,6 +170,7 @@ public abstract class LoopbackProviderServer : IAsyncDisposable
         sb.Append('\n');
         await ctx.Response.WriteAsync(sb.ToString(), Encoding.UTF8).ConfigureAwait(false);
         await ctx.Response.Body.FlushAsync().ConfigureAwait(false);
+        Interlocked.Increment(ref s_writes);
     }
 
     // ---- the scenarios ----------------------------------------------------------------------------------------
@@ -182,6 +198,8 @@ public abstract class LoopbackProviderServer : IAsyncDisposable
             _requests.Add(request);
             _scenarios.TryDequeue(out scenario);
         }
+
+        scenario ??= ScenarioSource?.Invoke(request);
 
         ctx.RequestAborted.Register(() => Slot(_aborts, index).TrySetResult());
         Slot(_arrivals, index).TrySetResult(request);
@@ -276,6 +294,11 @@ public abstract class LoopbackProviderServer : IAsyncDisposable
         await BeginStreamAsync(ctx, req).ConfigureAwait(false);
         for (var i = 0; i < s.Chunks.Count; i++)
         {
+            if (s.ChunkDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(s.ChunkDelay, Clock ?? TimeProvider.System, ctx.RequestAborted).ConfigureAwait(false);
+            }
+
             await WriteTextDeltaAsync(ctx, req, s.Chunks[i], i).ConfigureAwait(false);
         }
     }

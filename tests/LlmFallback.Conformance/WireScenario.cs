@@ -66,6 +66,9 @@ public sealed record WireScenario
 
     public Task? Gate { get; private init; }
 
+    /// <summary>Gets the pause before each streamed chunk, on the server's clock (a slow answer that streams for a while).</summary>
+    public TimeSpan ChunkDelay { get; private init; }
+
     public WireScenario? Then { get; private init; }
 
     public static WireScenario Text(string text, int inputTokens = 11, int outputTokens = 7) =>
@@ -79,6 +82,11 @@ public sealed record WireScenario
 
     public static WireScenario Error(WireError error, string? retryAfter = null, string? retryAfterMs = null, TimeSpan? retryInfo = null) =>
         new(WireScenarioKind.Error) { ErrorKind = error, RetryAfter = retryAfter, RetryAfterMs = retryAfterMs, RetryInfo = retryInfo };
+
+    /// <summary>Returns this scenario with a pause before each streamed chunk.</summary>
+    /// <param name="delay">The pause, on the server's clock.</param>
+    /// <returns>A copy of the scenario.</returns>
+    public WireScenario WithChunkDelay(TimeSpan delay) => this with { ChunkDelay = delay };
 
     public static WireScenario ResetBeforeHeaders() => new(WireScenarioKind.ResetBeforeHeaders);
 

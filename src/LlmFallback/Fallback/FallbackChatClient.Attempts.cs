@@ -41,7 +41,7 @@ public sealed partial class FallbackChatClient
     /// <summary>Settles the attempt that answered: the provider hears the success and the call information is built.</summary>
     private LlmCallInfo SettleSuccess(FallbackRequest request, LlmProvider provider, string? modelId, bool rescued)
     {
-        provider.Succeed(ref request.Permit);
+        provider.Succeed(ref request.Permit, _clock.Now);
         var info = Succeeded(request, provider, modelId, _time.GetElapsedTime(request.AttemptStart), rescued, request.AttemptActivity);
         EndAttemptActivity(request);
         return info;

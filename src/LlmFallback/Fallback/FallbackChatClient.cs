@@ -125,7 +125,7 @@ public sealed partial class FallbackChatClient : IChatClient
         var duration = _time.GetElapsedTime(start);
         timer?.Release();
         var response = task.Result;
-        first.Succeed(ref permit);
+        first.Succeed(ref permit, now);
         response.ModelId ??= first.Model;
         response.SetLlmCallInfo(new LlmCallInfo(first.Name, response.ModelId, duration));
         RecordAttemptMetrics(first, null, LlmAttemptDecision.Answered, duration);

@@ -1,7 +1,7 @@
 namespace LlmFallback;
 
 /// <summary>
-/// Two counters over a sliding time window, kept in buckets. Lock-free: a bucket that rolls over is reset with a
+/// Three counters over a sliding time window, kept in buckets (the retry budget uses two). Lock-free: a bucket that rolls over is reset with a
 /// compare-exchange, and an increment racing a reset may be lost, which only makes the window approximate.
 /// </summary>
 /// <remarks>
@@ -22,7 +22,7 @@ internal sealed class SlidingWindowCounter
         _bucketTicks = Math.Max(1, windowTicks / bucketCount);
     }
 
-    public void Add(long timestamp, int first, int second)
+    public void Add(long timestamp, int first, int second, int third = 0)
     {
         var current = Volatile.Read(ref _current);
         if (timestamp < current.Start || timestamp >= current.End)
@@ -46,6 +46,7 @@ internal sealed class SlidingWindowCounter
             {
                 Volatile.Write(ref bucket.First, 0);
                 Volatile.Write(ref bucket.Second, 0);
+                Volatile.Write(ref bucket.Third, 0);
             }
         }
 
@@ -58,13 +59,24 @@ internal sealed class SlidingWindowCounter
         {
             Interlocked.Add(ref bucket.Second, second);
         }
+
+        if (third != 0)
+        {
+            Interlocked.Add(ref bucket.Third, third);
+        }
     }
 
     public (int First, int Second) Sum(long timestamp)
     {
+        var (first, second, _) = SumAll(timestamp);
+        return (first, second);
+    }
+
+    public (int First, int Second, int Third) SumAll(long timestamp)
+    {
         var current = timestamp / _bucketTicks;
         var oldest = current - _buckets.Length;
-        int first = 0, second = 0;
+        int first = 0, second = 0, third = 0;
         for (var i = 0; i < _buckets.Length; i++)
         {
             ref var bucket = ref _buckets[i];
@@ -73,10 +85,11 @@ internal sealed class SlidingWindowCounter
             {
                 first += Volatile.Read(ref bucket.First);
                 second += Volatile.Read(ref bucket.Second);
+                third += Volatile.Read(ref bucket.Third);
             }
         }
 
-        return (first, second);
+        return (first, second, third);
     }
 
     public void Reset()
@@ -93,6 +106,7 @@ internal sealed class SlidingWindowCounter
         public long Epoch;
         public int First;
         public int Second;
+        public int Third;
     }
 
     private sealed class CurrentBucket(long epoch, int slot, long start, long end)

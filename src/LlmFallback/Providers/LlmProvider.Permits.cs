@@ -60,8 +60,8 @@ public sealed partial class LlmProvider
         }
     }
 
-    /// <summary>Reports a call that answered; the permit is settled.</summary>
-    internal void Succeed(ref ProviderPermit permit)
+    /// <summary>Reports a call that answered at <paramref name="now"/>; the permit is settled.</summary>
+    internal void Succeed(ref ProviderPermit permit, long now)
     {
         Accept(ref permit);
         if (!permit.Held)
@@ -76,7 +76,7 @@ public sealed partial class LlmProvider
         }
         else
         {
-            Breaker.OnSuccess(permit.Probe);
+            Breaker.OnSuccess(now, permit.Probe);
         }
 
         if (!wasClosed && Breaker.State == LlmCircuitState.Closed)

@@ -1,11 +1,13 @@
 namespace LlmFallback;
 
 /// <summary>
-/// One provider's circuit breaker. It judges failures against the calls *started* in its window, so calls still in
-/// flight count as not failed: in a burst, fast failures are weighed against the slow successes still streaming
-/// instead of against nothing. It opens only when the failure ratio is, with 99.9% confidence, at least the configured
-/// ratio (the Wilson score lower bound), so a provider that answers 70% of calls is never opened by chance, while a
-/// provider that fails every call is opened after <see cref="LlmCircuitBreakerOptions.MinimumThroughput"/> calls.
+/// One provider's circuit breaker. Its window counts calls started, answered and failed; it judges the failures
+/// against the larger of the calls started and the calls completed in the window, so calls still in flight count as
+/// not failed: in a burst, fast failures are weighed against the slow successes still streaming instead of against
+/// nothing, while calls that hang until they time out (started as often as they fail) add nothing to the judged calls.
+/// It opens only when the failure ratio is, with 99.9% confidence, at least the configured ratio (the Wilson score lower
+/// bound), so a provider that answers 70% of calls is never opened by chance, while a provider that fails every call
+/// is opened once <see cref="LlmCircuitBreakerOptions.MinimumThroughput"/> calls have been judged.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -76,11 +78,15 @@ internal sealed partial class CircuitBreaker
     /// <summary>Gets the number of failures seen so far; a permit reads it when its call starts.</summary>
     public long Sequence => Volatile.Read(ref _failureSequence);
 
-    /// <summary>Gets the calls started and failed in the current window.</summary>
-    public (int Started, int Failed) GetWindow(long now)
+    /// <summary>
+    /// Gets the calls judged in the current window (the larger of those started and those completed: a started call
+    /// still in flight counts as not failed) and how many of them failed.
+    /// </summary>
+    public (int Judged, int Failed) GetWindow(long now)
     {
-        var (started, failed) = _window.Sum(now);
-        return (Math.Max(started, 0), Math.Clamp(failed, 0, Math.Max(started, 0)));
+        var (started, succeeded, failed) = _window.SumAll(now);
+        var judged = Math.Max(started, succeeded + failed);
+        return (Math.Max(judged, 0), Math.Clamp(failed, 0, Math.Max(judged, 0)));
     }
 
     /// <summary>Asks for a call permit; a half-open breaker hands out its single probe (a non-zero <paramref name="probe"/>).</summary>
@@ -131,20 +137,23 @@ internal sealed partial class CircuitBreaker
     }
 
     /// <summary>A call answered. A probe (or a panic call, see <see cref="OnPanicSuccess"/>) closes the breaker.</summary>
-    public void OnSuccess(long probe)
+    public void OnSuccess(long now, long probe)
     {
         if (!_enabled)
         {
             return;
         }
 
-        // A probe closes a half-open breaker; a lost probe that reports late is an ordinary success. A success breaks
-        // a failure streak and needs no other bookkeeping (its start is already counted).
+        // A probe closes a half-open breaker; a lost probe that reports late is an ordinary success, which is counted
+        // and breaks a failure streak.
         if ((probe == 0 || !TransitionIf(LlmCircuitState.Closed, probe, LlmCircuitState.HalfOpen, 0, 0, null))
-            && Volatile.Read(ref _state) == (int)LlmCircuitState.Closed
-            && Volatile.Read(ref _consecutive) != 0)
+            && Volatile.Read(ref _state) == (int)LlmCircuitState.Closed)
         {
-            Volatile.Write(ref _consecutive, 0);
+            _window.Add(now, 0, 1);
+            if (Volatile.Read(ref _consecutive) != 0)
+            {
+                Volatile.Write(ref _consecutive, 0);
+            }
         }
     }
 
@@ -173,7 +182,7 @@ internal sealed partial class CircuitBreaker
             return;
         }
 
-        _window.Add(now, 0, 1);
+        _window.Add(now, 0, 0, 1);
         if (_consecutiveLimit > 0 && CountsInStreak(startSequence) >= _consecutiveLimit)
         {
             TransitionIf(LlmCircuitState.Open, 0, LlmCircuitState.Closed, now, _breakTicks, kind);
@@ -189,7 +198,7 @@ internal sealed partial class CircuitBreaker
 
     /// <summary>
     /// An outcome that says nothing about the provider's health (a bad request, a cancellation): a probe gives its
-    /// permit back; a closed-state call's start is taken out of the window so it does not dilute the failure ratio.
+    /// permit back; a closed-state call's start is taken out of the window, so it is neither judged nor in flight.
     /// </summary>
     public void OnNeutral(long now, long probe)
     {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Http;
 using LlmFallback.Testing;
+using LlmFallback.TestSupport;
 
 namespace LlmFallback.Tests.Fallback;
 
@@ -58,7 +59,7 @@ public sealed class FallbackChatClientConcurrencyTests
 
     private static async Task RunSoakAsync()
     {
-        var clock = new ManualClock();
+        var clock = new ManualTimeProvider();
         string[] answers = ["p0 says the answer is 42.", "p1 says the answer is 42.", "p2 says the answer is 42."];
         (double Health, double CoolDowns)[] profiles = [(0.5, 0.04), (0.8, 0.02), (4.0, 0.01)];
         ScriptedChatClient[] fakes = [.. answers.Select((a, i) => ScriptedChatClient.Always(Faults(seed: 7 + i, a, profiles[i].Health, profiles[i].CoolDowns), clock))];
@@ -99,7 +100,7 @@ public sealed class FallbackChatClientConcurrencyTests
                 outcomes[i] = await RunOneAsync(client, i);
             });
         }));
-        await PumpAsync(clock, all);
+        await clock.PumpUntilAsync(all, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(60));
         await all;
         var realTime = TimeProvider.System.GetElapsedTime(started);
 
@@ -190,26 +191,6 @@ public sealed class FallbackChatClientConcurrencyTests
         }
     }
 
-    /// <summary>Advances the fake clock whenever the thread pool has caught up, until every request has ended.</summary>
-    private static async Task PumpAsync(ManualClock clock, Task all)
-    {
-        var started = TimeProvider.System.GetTimestamp();
-        while (!all.IsCompleted)
-        {
-            if (TimeProvider.System.GetElapsedTime(started) > TimeSpan.FromSeconds(60))
-            {
-                Assert.Fail($"The soak did not finish; fake time reached {clock.GetUtcNow():O}.");
-            }
-
-            if (ThreadPool.PendingWorkItemCount == 0)
-            {
-                clock.Advance(TimeSpan.FromMilliseconds(100));
-            }
-
-            await Task.Delay(1);
-        }
-    }
-
     private static void FlushFinalizers()
     {
         GC.Collect();
@@ -226,112 +207,5 @@ public sealed class FallbackChatClientConcurrencyTests
         public LlmException? Error { get; init; }
 
         public Exception? Unexpected { get; init; }
-    }
-
-    /// <summary>
-    /// A thread-safe manual clock. FakeTimeProvider is made for one thread moving time: a timer re-armed on another
-    /// thread while Advance is waking it can move its clock to DateTimeOffset.MaxValue for an instant. Here timers
-    /// are changed under a lock, time only moves forward, and a timer that was due fires once, as a real one does.
-    /// </summary>
-    private sealed class ManualClock : TimeProvider
-    {
-        private static readonly DateTimeOffset Epoch = new(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        private readonly Lock _gate = new();
-        private readonly List<ManualTimer> _timers = [];
-        private long _now;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override DateTimeOffset GetUtcNow() => Epoch.AddTicks(Volatile.Read(ref _now));
-
-        public override long GetTimestamp() => Volatile.Read(ref _now);
-
-        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
-        {
-            var timer = new ManualTimer(this, callback, state);
-            timer.Change(dueTime, period);
-            return timer;
-        }
-
-        /// <summary>Moves time forward, firing each due timer (on this thread) at its own due time, in order.</summary>
-        public void Advance(TimeSpan delta)
-        {
-            var target = Volatile.Read(ref _now) + delta.Ticks;
-            while (true)
-            {
-                ManualTimer? next = null;
-                lock (_gate)
-                {
-                    foreach (var timer in _timers)
-                    {
-                        if (timer.Due <= target && (next is null || timer.Due < next.Due))
-                        {
-                            next = timer;
-                        }
-                    }
-
-                    if (next is null)
-                    {
-                        Volatile.Write(ref _now, target);
-                        return;
-                    }
-
-                    Volatile.Write(ref _now, Math.Max(_now, next.Due));
-                    _timers.Remove(next);
-                    next.Due = long.MaxValue;
-                }
-
-                next.Fire();
-            }
-        }
-
-        public void Schedule(ManualTimer timer, TimeSpan dueTime)
-        {
-            lock (_gate)
-            {
-                _timers.Remove(timer);
-                if (dueTime == Timeout.InfiniteTimeSpan)
-                {
-                    timer.Due = long.MaxValue;
-                    return;
-                }
-
-                timer.Due = _now + Math.Max(0, dueTime.Ticks);
-                _timers.Add(timer);
-            }
-        }
-    }
-
-    private sealed class ManualTimer(ManualClock clock, TimerCallback callback, object? state) : ITimer
-    {
-        private volatile bool _disposed;
-
-        /// <summary>Gets or sets the timestamp at which the timer fires; guarded by the clock's lock.</summary>
-        public long Due { get; set; } = long.MaxValue;
-
-        public bool Change(TimeSpan dueTime, TimeSpan period)
-        {
-            if (_disposed)
-            {
-                return false;
-            }
-
-            clock.Schedule(this, dueTime);
-            return true;
-        }
-
-        public void Fire() => callback(state);
-
-        public void Dispose()
-        {
-            _disposed = true;
-            clock.Schedule(this, Timeout.InfiniteTimeSpan);
-        }
-
-        public ValueTask DisposeAsync()
-        {
-            Dispose();
-            return ValueTask.CompletedTask;
-        }
     }
 }

@@ -253,7 +253,7 @@ public class LlmProviderTests
         provider.Breaker.Isolate(_time.GetTimestamp(), TimeSpan.Zero, LlmFailureKind.Authentication);
         _time.Advance(TimeSpan.FromSeconds(15));
         provider.Breaker.TryAcquire(_time.GetTimestamp(), out var probe);
-        provider.Breaker.OnSuccess(probe);
+        provider.Breaker.OnSuccess(_time.GetTimestamp(), probe);
 
         var logs = loggerProvider.Collector.GetSnapshot();
         Assert.Equal(

@@ -43,7 +43,7 @@ public class CircuitBreakerTests
         var breaker = Create(o => o.ConsecutiveFailures = 3);
 
         Fail(breaker, 2);
-        breaker.OnSuccess(probe: 0);
+        breaker.OnSuccess(Now, probe: 0);
         Fail(breaker, 2);
 
         Assert.Equal(LlmCircuitState.Closed, breaker.State);
@@ -127,10 +127,71 @@ public class CircuitBreakerTests
         _time.Advance(TimeSpan.FromSeconds(1));
         for (var i = 150; i < permits.Length; i++)
         {
-            breaker.OnSuccess(permits[i].Probe);
+            breaker.OnSuccess(Now, permits[i].Probe);
         }
 
         Assert.Equal(LlmCircuitState.Closed, breaker.State);
+    }
+
+    [Fact]
+    public void OnFailure_FewNewCallsWhileAnEarlierBurstCompletes_JudgesTheCompletions()
+    {
+        var breaker = Create();
+
+        // 100 calls start together; they end between 20 s and 40 s later, 30% failing, while only one new call starts
+        // every 5 s (the provider is cooling down or ramping up). Judged against the few new starts alone, the old
+        // burst's failures would look like a dead provider.
+        var burst = new (long Probe, long Sequence)[100];
+        for (var i = 0; i < burst.Length; i++)
+        {
+            Assert.True(breaker.TryAcquire(Now, out var probe));
+            burst[i] = (probe, breaker.Sequence);
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(20));
+        for (var i = 0; i < burst.Length; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(200));
+            if (i % 10 < 3)
+            {
+                breaker.OnFailure(Now, burst[i].Probe, LlmFailureKind.ServerError, burst[i].Sequence);
+            }
+            else
+            {
+                breaker.OnSuccess(Now, burst[i].Probe);
+            }
+
+            if (i % 25 == 0)
+            {
+                Assert.True(breaker.TryAcquire(Now, out _));
+            }
+        }
+
+        Assert.Equal(LlmCircuitState.Closed, breaker.State);
+    }
+
+    [Fact]
+    public void OnFailure_CallsHangUntilTheyTimeOutAfterTheWindow_Opens()
+    {
+        var breaker = Create(o => o.ConsecutiveFailures = 0);
+        var hanging = new Queue<(long Started, long Probe, long Sequence)>();
+
+        // One call a second; every call hangs until its 120-second attempt timeout, four windows later.
+        for (var second = 0; second < 300 && breaker.State == LlmCircuitState.Closed; second++)
+        {
+            Assert.True(breaker.TryAcquire(Now, out var probe));
+            hanging.Enqueue((Now, probe, breaker.Sequence));
+            while (hanging.Count > 0 && Now - hanging.Peek().Started >= 120 * _time.TimestampFrequency)
+            {
+                var call = hanging.Dequeue();
+                breaker.OnFailure(Now, call.Probe, LlmFailureKind.Timeout, call.Sequence);
+            }
+
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Equal(LlmCircuitState.Open, breaker.State);
+        Assert.Equal(LlmFailureKind.Timeout, breaker.LastFailureKind);
     }
 
     [Fact]
@@ -268,7 +329,7 @@ public class CircuitBreakerTests
         _time.Advance(Break);
         Assert.True(breaker.TryAcquire(Now, out var probe));
 
-        breaker.OnSuccess(probe);
+        breaker.OnSuccess(Now, probe);
 
         Assert.Equal(LlmCircuitState.Closed, breaker.State);
         Assert.Equal(0, breaker.ConsecutiveFailures);
@@ -367,7 +428,7 @@ public class CircuitBreakerTests
         Assert.True(breaker.TryAcquire(Now, out var lost));
         _time.Advance(Break + TimeSpan.FromSeconds(1));
         Assert.True(breaker.TryAcquire(Now, out var replacement));
-        breaker.OnSuccess(replacement);
+        breaker.OnSuccess(Now, replacement);
         Assert.Equal(LlmCircuitState.Closed, breaker.State);
 
         // The first probe finally times out (attempt timeouts are longer than breaks).
@@ -396,7 +457,7 @@ public class CircuitBreakerTests
     {
         var breaker = Opened();
 
-        breaker.OnSuccess(probe: 0);
+        breaker.OnSuccess(Now, probe: 0);
 
         Assert.Equal(LlmCircuitState.Open, breaker.State);
     }
@@ -468,7 +529,7 @@ public class CircuitBreakerTests
         breaker.OnFailure(Now, probe1, LlmFailureKind.Timeout, breaker.Sequence);
         _time.Advance(Break);
         breaker.TryAcquire(Now, out var probe2);
-        breaker.OnSuccess(probe2);
+        breaker.OnSuccess(Now, probe2);
 
         Assert.Equal(
             [
@@ -541,7 +602,7 @@ public class CircuitBreakerTests
         for (var i = 0; i < count; i++)
         {
             Assert.True(breaker.TryAcquire(Now, out var probe));
-            breaker.OnSuccess(probe);
+            breaker.OnSuccess(Now, probe);
         }
     }
 }
