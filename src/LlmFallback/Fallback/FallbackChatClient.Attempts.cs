@@ -53,6 +53,14 @@ public sealed partial class FallbackChatClient
     /// </summary>
     private void Abandon(FallbackRequest request)
     {
+        // A stream whose finish reason arrived is a complete answer even if the caller stopped reading right there:
+        // the provider answered, and hears so.
+        if (request is StreamRequest { Finished: true } stream && stream.Permit.Provider is { } answered)
+        {
+            SettleSuccess(stream, answered, stream.Last?.ModelId ?? answered.Model, stream.Rescued);
+            return;
+        }
+
         request.Permit.Provider?.Release(ref request.Permit, _clock.Now);
         if (request.AttemptActivity is { } activity)
         {

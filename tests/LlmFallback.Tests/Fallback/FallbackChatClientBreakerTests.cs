@@ -200,4 +200,50 @@ public sealed class FallbackChatClientBreakerTests
         Assert.Equal("healthy", next.Text);
         Assert.Equal(LlmCircuitState.Closed, a.GetHealth().State);
     }
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task GetStreamingResponseAsync_CallerStopsAtTheFinishUpdateOfAProbe_BreakerClosesAndTheAttemptEnds(bool holdback)
+    {
+        var f = new FallbackFixture();
+        var a = f.Script(Script.Status(503), Script.Answer("probe answer").Forever());
+        var provider = f.Provider("a", a, o => Breaker(o, consecutiveFailures: 1));
+        using var client = f.Client([provider], FallbackFixture.Options(o => o.Streaming.HoldbackUntilComplete = holdback));
+        await Assert.ThrowsAsync<LlmFallbackExhaustedException>(() => client.GetResponseAsync("opens the breaker", cancellationToken: Ct));
+        f.Advance(TimeSpan.FromSeconds(15));
+        using var attempts = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(null, LlmFallbackDiagnostics.Name, LlmFallbackDiagnostics.AttemptsInstrument);
+
+        // The half-open breaker's probe streams; the caller stops reading as soon as it sees the finish reason.
+        await foreach (var update in client.GetStreamingResponseAsync("probe", cancellationToken: Ct))
+        {
+            if (update.FinishReason is not null)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(LlmCircuitState.Closed, provider.GetHealth().State);
+        Assert.Contains(attempts.GetMeasurementSnapshot(), m => Equals(m.Tags["llmfallback.provider"], "a") && Equals(m.Tags["llmfallback.decision"], "answered"));
+        Assert.Equal("probe answer", (await client.GetResponseAsync("next", cancellationToken: Ct)).Text);
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_CallerStopsMidAnswerOfAProbe_ProbePermitReturnsForTheNextRequest()
+    {
+        var f = new FallbackFixture();
+        var a = f.Script(Script.Status(503), Script.Stream("one ", "two ", "three").Forever());
+        var provider = f.Provider("a", a, o => Breaker(o, consecutiveFailures: 1));
+        using var client = f.Client([provider]);
+        await Assert.ThrowsAsync<LlmFallbackExhaustedException>(() => client.GetResponseAsync("opens the breaker", cancellationToken: Ct));
+        f.Advance(TimeSpan.FromSeconds(15));
+
+        await foreach (var update in client.GetStreamingResponseAsync("probe", cancellationToken: Ct))
+        {
+            break;
+        }
+
+        Assert.Equal(LlmCircuitState.HalfOpen, provider.GetHealth().State);
+        Assert.Equal("one two three", (await client.GetResponseAsync("the next request probes", cancellationToken: Ct)).Text);
+        Assert.Equal(LlmCircuitState.Closed, provider.GetHealth().State);
+    }
 }

@@ -229,4 +229,22 @@ public sealed class FallbackChatClientRescueTests
         Assert.Equal(1, f.Logged("StreamPartial"));
         Assert.All(f.Logs.GetSnapshot(), r => Assert.DoesNotContain(FallbackFixture.FakeKey, r.Message, StringComparison.Ordinal));
     }
+    [Fact]
+    public async Task GetStreamingResponseAsync_CommittedStreamFailsOnAProviderThatCannotContinue_DrawsNoRetryFromTheBudget()
+    {
+        var f = new FallbackFixture();
+        var a = f.Always(Script.Answer("the first half").ThenCut());
+        var b = f.Always(Script.Answer(" and the rest"));
+        var budget = new LlmRetryBudget(timeProvider: f.Time);
+        using var client = f.Client(
+            [f.Provider("a", a, o => o.Resilience.MaxRetries = 2), f.Provider("b", b, o => o.Capabilities.PrefillContinuation = true)],
+            budget: budget);
+
+        var result = await StreamResult.DrainAsync(client.GetStreamingResponseAsync("hi", cancellationToken: Ct));
+
+        Assert.Null(result.Error);
+        Assert.Equal(1, a.CallCount);
+        Assert.Equal(LlmAttemptDecision.Rescued, result.ToResponse().GetLlmCallInfo()!.Attempts[0].Decision);
+        Assert.Equal(0, budget.GetCounts().Retries);
+    }
 }

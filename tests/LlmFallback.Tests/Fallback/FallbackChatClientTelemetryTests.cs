@@ -215,6 +215,129 @@ public sealed class FallbackChatClientTelemetryTests
         Assert.Equal(2, records.Count(r => r.Id is { Id: 5, Name: "FallbackExhausted" }));
     }
 
+    [Fact]
+    public async Task GetResponseAsync_EveryProviderFailed_CallActivityEndsWithErrorStatusAndType()
+    {
+        using var trace = new TraceCollector();
+        var f = new FallbackFixture();
+        using var client = f.Client([f.Provider(Unique("a"), f.Always(Script.Status(503)), o => o.Resilience.MaxRetries = 0)]);
+
+        await Assert.ThrowsAsync<LlmFallbackExhaustedException>(() => client.GetResponseAsync("hi", cancellationToken: Ct));
+
+        var call = Assert.Single(trace.Library(), a => a.OperationName == "llmfallback.chat");
+        Assert.Equal(ActivityStatusCode.Error, call.Status);
+        Assert.Equal("all_providers_failed", Tag(call, "error.type"));
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_RefusedForContent_CallActivityEndsWithErrorStatusAndType()
+    {
+        using var trace = new TraceCollector();
+        var f = new FallbackFixture();
+        using var client = f.Client([f.Provider(Unique("a"), f.Always(Script.Status(400, errorCode: "content_filter")))]);
+
+        var result = await StreamResult.DrainAsync(client.GetStreamingResponseAsync("hi", cancellationToken: Ct));
+
+        Assert.IsType<LlmProviderException>(result.Error);
+        var call = Assert.Single(trace.Library(), a => a.OperationName == "llmfallback.chat_stream");
+        Assert.Equal(ActivityStatusCode.Error, call.Status);
+        Assert.Equal("content_policy", Tag(call, "error.type"));
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_Answered_CallActivityIsNotAnError()
+    {
+        using var trace = new TraceCollector();
+        var f = new FallbackFixture();
+        using var client = f.Client([f.Provider(Unique("a"), f.Always(Script.Answer("hi")))]);
+
+        await client.GetResponseAsync("hi", cancellationToken: Ct);
+
+        var call = Assert.Single(trace.Library(), a => a.OperationName == "llmfallback.chat");
+        Assert.Equal(ActivityStatusCode.Unset, call.Status);
+        Assert.Null(Tag(call, "error.type"));
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_FastAttemptOnTheSystemClock_DurationIsExactNotInCoarseSteps()
+    {
+        var provider = new LlmProvider("exact", new TestChatClient
+        {
+            // Real time, about a millisecond: the coarse clock would report 0 or a multiple of its 4 ms tick.
+            OnGetResponse = async (_, _, ct) =>
+            {
+                await Task.Delay(1, ct);
+                return new ChatResponse(new ChatMessage(ChatRole.Assistant, "hi"));
+            },
+        });
+        using var client = new FallbackChatClient([provider]);
+
+        var durations = new List<TimeSpan>();
+        for (var i = 0; i < 5; i++)
+        {
+            durations.Add((await client.GetResponseAsync("hi", cancellationToken: Ct)).GetLlmCallInfo()!.Attempts[0].Duration);
+        }
+
+        Assert.All(durations, d => Assert.True(d > TimeSpan.Zero && d < TimeSpan.FromSeconds(5), $"duration {d}"));
+        Assert.Contains(durations, d => d.Ticks % TimeSpan.TicksPerMillisecond != 0);
+    }
+
+    [Fact]
+    public void GetService_ChatClientMetadata_IsTheStagesOwnNotTheFirstProviders()
+    {
+        var first = new TestChatClient();
+        var f = new FallbackFixture();
+        using var client = f.Client([f.Provider("a", first)]);
+
+        var metadata = client.GetService<ChatClientMetadata>();
+
+        Assert.NotNull(metadata);
+        Assert.Null(metadata.ProviderName);
+        Assert.Null(metadata.DefaultModelId);
+    }
+
+    [Fact]
+    public async Task OuterUseOpenTelemetry_FallbackAnswered_SpanDoesNotNameTheFirstProvider()
+    {
+        using var trace = new TraceCollector();
+        var f = new FallbackFixture();
+        var first = new MetadataClient(new ChatClientMetadata("first-provider", null, "first-model"), Script.Status(503));
+        var second = new MetadataClient(new ChatClientMetadata("second-provider", null, "second-model"), Script.Answer("from b", modelId: "second-model"));
+        using var fallback = f.Client([f.Provider("a", first, o => (o.Model, o.Resilience.MaxRetries) = (null, 0)), f.Provider("b", second, o => o.Model = null)]);
+        var sourceName = Unique("app");
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == sourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+        Activity? span = null;
+        listener.ActivityStopped = a => span = a;
+        using var pipeline = new ChatClientBuilder(fallback).UseOpenTelemetry(sourceName: sourceName).Build();
+
+        var response = await pipeline.GetResponseAsync("hi", cancellationToken: Ct);
+
+        Assert.Equal("from b", response.Text);
+        Assert.NotNull(span);
+        Assert.DoesNotContain(span.TagObjects, t => Equals(t.Value, "first-provider") || Equals(t.Value, "first-model"));
+        Assert.Equal("second-model", span.GetTagItem("gen_ai.response.model"));
+    }
+
+    private sealed class MetadataClient(ChatClientMetadata metadata, ScriptStep step) : IChatClient
+    {
+        private readonly ScriptedChatClient _inner = ScriptedChatClient.Always(step);
+
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            _inner.GetResponseAsync(messages, options, cancellationToken);
+
+        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            _inner.GetStreamingResponseAsync(messages, options, cancellationToken);
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => serviceType == typeof(ChatClientMetadata) ? metadata : null;
+
+        public void Dispose() => _inner.Dispose();
+    }
+
     private static IEnumerable<CollectedMeasurement<T>> Of<T>(MetricCollector<T> collector, string provider)
         where T : struct =>
         collector.GetMeasurementSnapshot().Where(m => m.Tags.TryGetValue("llmfallback.provider", out var p) && (string?)p == provider);

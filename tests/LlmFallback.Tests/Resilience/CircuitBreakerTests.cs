@@ -569,6 +569,25 @@ public class CircuitBreakerTests
         Assert.Equal(1, allowed);
     }
 
+    [Fact]
+    public async Task OnSuccess_ProbeRacingAnIsolation_NeverUndoesTheOpening()
+    {
+        // Whatever the order, the isolation wins: it either follows the probe's close or makes the probe stale.
+        for (var i = 0; i < 2000; i++)
+        {
+            var breaker = Opened();
+            _time.Advance(Break);
+            Assert.True(breaker.TryAcquire(Now, out var probe));
+            using var start = new Barrier(2);
+            var now = Now;
+            await Task.WhenAll(
+                Task.Run(() => { start.SignalAndWait(TestContext.Current.CancellationToken); breaker.OnSuccess(now, probe); }, TestContext.Current.CancellationToken),
+                Task.Run(() => { start.SignalAndWait(TestContext.Current.CancellationToken); breaker.Isolate(now, TimeSpan.FromMinutes(1), LlmFailureKind.Authentication); }, TestContext.Current.CancellationToken));
+
+            Assert.Equal(LlmCircuitState.Open, breaker.State);
+        }
+    }
+
     private CircuitBreaker Create(Action<LlmCircuitBreakerOptions>? configure = null)
     {
         var options = new LlmCircuitBreakerOptions { BreakDuration = Break };
