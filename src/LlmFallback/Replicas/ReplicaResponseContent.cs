@@ -9,6 +9,13 @@ namespace LlmFallback;
 /// does an early end that the attempt's own deadline caused (<see cref="LlmAttemptContext.TimedOut"/>); any other early
 /// end (the caller cancelled, stopped reading, or there is no attempt context) says nothing about the replica.
 /// </summary>
+/// <remarks>
+/// The request's token is watched, and so is the attempt's (<see cref="LlmAttemptContext.Token"/>) when the body was
+/// received inside an attempt: <see cref="HttpClient"/> links the request's token into a source it disposes once the
+/// headers have arrived, so with <see cref="HttpCompletionOption.ResponseHeadersRead"/> only the attempt's token still
+/// reports a cancellation. Without an attempt context such a cancellation releases the replica at the next read of the
+/// body (which fails with it) or when the response is disposed.
+/// </remarks>
 internal sealed class ReplicaResponseContent : HttpContent
 {
     private readonly HttpContent _inner;
@@ -16,6 +23,7 @@ internal sealed class ReplicaResponseContent : HttpContent
     private readonly ReplicaPick _pick;
     private readonly LlmAttemptContext? _attempt;
     private readonly CancellationTokenRegistration _cancellation;
+    private readonly CancellationTokenRegistration _attemptCancellation;
     private int _finished;
 
     public ReplicaResponseContent(HttpContent inner, ReplicaPool pool, ReplicaPick pick, CancellationToken cancellationToken)
@@ -40,6 +48,11 @@ internal sealed class ReplicaResponseContent : HttpContent
         if (cancellationToken.CanBeCanceled)
         {
             _cancellation = cancellationToken.UnsafeRegister(static s => ((ReplicaResponseContent)s!).Finish(null, cancelled: true, CancellationToken.None), this);
+        }
+
+        if (_attempt is { Token: { CanBeCanceled: true } attemptToken } && attemptToken != cancellationToken)
+        {
+            _attemptCancellation = attemptToken.UnsafeRegister(static s => ((ReplicaResponseContent)s!).Finish(null, cancelled: true, CancellationToken.None), this);
         }
     }
 
@@ -130,6 +143,7 @@ internal sealed class ReplicaResponseContent : HttpContent
         }
 
         _cancellation.Unregister();
+        _attemptCancellation.Unregister();
         LlmFailureKind? failure = exception is not null
             ? ReplicaPool.Classify(exception, cancellationToken.IsCancellationRequested || _attempt?.Token.IsCancellationRequested == true, _attempt)
             : cancelled ? ReplicaPool.CancellationVerdict(_attempt) : null;

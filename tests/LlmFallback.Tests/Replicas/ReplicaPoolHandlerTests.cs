@@ -401,6 +401,70 @@ public class ReplicaPoolHandlerTests
     }
 
     [Fact]
+    public async Task SendAsync_ThroughHttpClientAttemptEndsAfterHeaders_ReleasesTheReplica()
+    {
+        var (client, inner, pool, _) = CreateHttpClient();
+        using var disposeClient = client;
+        var pipe = new Pipe();
+        inner.OnSend = (_, _) => Task.FromResult(Streaming(pipe));
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        using var attempt = LlmAttemptContext.Enter(new LlmAttemptContext(() => false, cts.Token));
+
+        using var response = await client.SendAsync(Get("http://localhost:8000/v1/chat/completions"), HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        Assert.Equal([1, 0], InFlight(pool));
+        await cts.CancelAsync();
+
+        Assert.Equal([0, 0], InFlight(pool));
+        Assert.Equal(0, pool.GetHealth()[0].ConsecutiveFailures);
+    }
+
+    [Fact]
+    public async Task SendAsync_ThroughHttpClientAttemptDeadlineAfterHeaders_ReleasesAndCountsATimeout()
+    {
+        var (client, inner, pool, _) = CreateHttpClient();
+        using var disposeClient = client;
+        var pipe = new Pipe();
+        inner.OnSend = (_, _) => Task.FromResult(Streaming(pipe));
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var timedOut = false;
+        using var attempt = LlmAttemptContext.Enter(new LlmAttemptContext(() => timedOut, cts.Token));
+
+        using var response = await client.SendAsync(Get("http://localhost:8000/v1/chat/completions"), HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        timedOut = true;
+        await cts.CancelAsync();
+
+        Assert.Equal([0, 0], InFlight(pool));
+        Assert.Equal(LlmFailureKind.Timeout, pool.GetHealth()[0].LastFailureKind);
+    }
+
+    [Fact]
+    public async Task SendAsync_ThroughHttpClientCancelledAfterHeadersWithoutContext_IsReleasedByTheBodyReadOrDisposal()
+    {
+        var (client, inner, pool, _) = CreateHttpClient();
+        using var disposeClient = client;
+        var pipe = new Pipe();
+        inner.OnSend = (_, _) => Task.FromResult(Streaming(pipe));
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        // HttpClient disposes the token source it linked the request token into once headers arrive: the
+        // cancellation itself cannot reach the pool, the next read (or disposing the response) releases the replica.
+        var response = await client.SendAsync(Get("http://localhost:8000/v1/chat/completions"), HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        await cts.CancelAsync();
+        Assert.Equal([1, 0], InFlight(pool));
+
+        var body = await response.Content.ReadAsStreamAsync(Ct);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => _ = await body.ReadAsync(new byte[16], cts.Token));
+        Assert.Equal([0, 0], InFlight(pool));
+
+        var second = await client.SendAsync(Get("http://localhost:8000/v1/chat/completions"), HttpCompletionOption.ResponseHeadersRead, Ct);
+        Assert.Equal(1, InFlight(pool).Sum());
+        second.Dispose();
+        response.Dispose();
+        Assert.Equal([0, 0], InFlight(pool));
+        Assert.All(pool.GetHealth(), r => Assert.Equal(0, r.ConsecutiveFailures));
+    }
+
+    [Fact]
     public async Task SendAsync_ProbeAfterEjection_RecoversTheReplicaOnAGoodAnswer()
     {
         var (invoker, inner, pool, time) = Create(LlmReplicaBalancing.Weighted, [1, 1]);
@@ -420,6 +484,14 @@ public class ReplicaPoolHandlerTests
 
         Assert.Equal("10.0.0.1", inner.Requests[^1].Host);
         Assert.Equal(LlmReplicaState.Healthy, pool.GetHealth()[0].State);
+    }
+
+    private static (HttpClient Client, ScriptedHttpHandler Inner, ReplicaPool Pool, FakeTimeProvider Time) CreateHttpClient()
+    {
+        var (pool, time) = CreatePool(LlmReplicaBalancing.LeastInFlight, [1, 1], 1);
+        var inner = new ScriptedHttpHandler();
+        var client = new HttpClient(new ReplicaPoolHandler(new ReplicaPoolSlot(pool)) { InnerHandler = inner }) { Timeout = Timeout.InfiniteTimeSpan };
+        return (client, inner, pool, time);
     }
 
     private static (HttpMessageInvoker Invoker, ScriptedHttpHandler Inner, ReplicaPool Pool, FakeTimeProvider Time) Create(LlmReplicaBalancing balancing, int[] weights, int consecutiveFailures = 1)
