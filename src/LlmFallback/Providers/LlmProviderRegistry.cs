@@ -47,47 +47,56 @@ public sealed class LlmProviderRegistry : IDisposable
         }
 
         var list = new List<LlmProvider>();
-        foreach (var registration in ordered)
+        try
         {
-            var providerOptions = options.Get(registration.Name);
-            var path = registration.ConfigurationPath;
-            Func<IServiceProvider, string, LlmProviderOptions, IChatClient> factory;
-            ILlmFailureClassifier? typeClassifier = null;
-            if (registration.Factory is not null)
+            foreach (var registration in ordered)
             {
-                factory = registration.Factory;
-                if (providerOptions.Type is { } t && typeMap.TryGetValue(t, out var known))
+                var providerOptions = options.Get(registration.Name);
+                var path = registration.ConfigurationPath;
+                Func<IServiceProvider, string, LlmProviderOptions, IChatClient> factory;
+                ILlmFailureClassifier? typeClassifier = null;
+                if (registration.Factory is not null)
                 {
-                    typeClassifier = known.Classifier;
+                    factory = registration.Factory;
+                    if (providerOptions.Type is { } t && typeMap.TryGetValue(t, out var known))
+                    {
+                        typeClassifier = known.Classifier;
+                    }
                 }
-            }
-            else if (providerOptions.Type is null)
-            {
-                throw new InvalidOperationException(MissingType(path, typeMap));
-            }
-            else if (typeMap.TryGetValue(providerOptions.Type, out var type))
-            {
-                factory = type.Factory;
-                typeClassifier = type.Classifier;
-            }
-            else
-            {
-                throw new InvalidOperationException(UnknownType(path, providerOptions.Type, typeMap));
-            }
+                else if (providerOptions.Type is null)
+                {
+                    throw new InvalidOperationException(MissingType(path, typeMap));
+                }
+                else if (typeMap.TryGetValue(providerOptions.Type, out var type))
+                {
+                    factory = type.Factory;
+                    typeClassifier = type.Classifier;
+                }
+                else
+                {
+                    throw new InvalidOperationException(UnknownType(path, providerOptions.Type, typeMap));
+                }
 
-            var client = factory(services, registration.Name, providerOptions)
-                ?? throw new InvalidOperationException($"The factory of provider '{registration.Name}' returned no client.");
-            _owned.Add(client);
-            var upstreamName = providerOptions.Upstream ?? registration.Name;
-            if (!upstreams.TryGetValue(upstreamName, out var upstream))
-            {
-                upstreams[upstreamName] = upstream = new UpstreamState(upstreamName);
-            }
+                var client = factory(services, registration.Name, providerOptions)
+                    ?? throw new InvalidOperationException($"The factory of provider '{registration.Name}' returned no client.");
+                _owned.Add(client);
+                var upstreamName = providerOptions.Upstream ?? registration.Name;
+                if (!upstreams.TryGetValue(upstreamName, out var upstream))
+                {
+                    upstreams[upstreamName] = upstream = new UpstreamState(upstreamName);
+                }
 
-            var classifiers = typeClassifier is null ? shared : [typeClassifier, .. shared];
-            var provider = new LlmProvider(registration.Name, client, providerOptions, classifiers, timeProvider, loggerFactory, upstream, path);
-            _byName[registration.Name] = provider;
-            list.Add(provider);
+                var classifiers = typeClassifier is null ? shared : [typeClassifier, .. shared];
+                var provider = new LlmProvider(registration.Name, client, providerOptions, classifiers, timeProvider, loggerFactory, upstream, path);
+                _byName[registration.Name] = provider;
+                list.Add(provider);
+            }
+        }
+        catch
+        {
+            // A later factory (or a provider's validation) failed: the clients made so far have no other owner.
+            Dispose();
+            throw;
         }
 
         _providers = [.. list];
