@@ -25,7 +25,7 @@ public static class AnthropicLlmProvidersBuilderExtensions
         {
             registered = new AnthropicRegistration();
             services.AddSingleton(registered);
-            builder.AddProviderType(AnthropicProviderType.Name, AnthropicProviderType.CreateClient, AnthropicFailureClassifier.Instance);
+            builder.AddProviderType(AnthropicProviderType.Name, AnthropicProviderType.CreateClient, static (_, _, _) => AnthropicFailureClassifier.Instance);
             builder.BindProviderSettings<AnthropicProviderOptions>(static (section, o) => section.Bind(o));
 
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AnthropicProviderOptions>>(new AnthropicOptionsValidator(builder.ConfigurationPath)));

@@ -60,7 +60,7 @@ public sealed class LlmProviderRegistry : IDisposable
                     factory = registration.Factory;
                     if (providerOptions.Type is { } t && typeMap.TryGetValue(t, out var known))
                     {
-                        typeClassifier = known.Classifier;
+                        typeClassifier = known.Classifier?.Invoke(services, registration.Name, providerOptions);
                     }
                 }
                 else if (providerOptions.Type is null)
@@ -70,7 +70,7 @@ public sealed class LlmProviderRegistry : IDisposable
                 else if (typeMap.TryGetValue(providerOptions.Type, out var type))
                 {
                     factory = type.Factory;
-                    typeClassifier = type.Classifier;
+                    typeClassifier = type.Classifier?.Invoke(services, registration.Name, providerOptions);
                 }
                 else
                 {
@@ -196,5 +196,8 @@ public sealed class LlmProviderRegistry : IDisposable
 /// <summary>A provider name added to the registry, with its code-first client factory if it has one.</summary>
 internal sealed record LlmProviderRegistration(string Name, string ConfigurationPath, Func<IServiceProvider, string, LlmProviderOptions, IChatClient>? Factory);
 
-/// <summary>An adapter type that configuration can name in <c>Type</c>.</summary>
-internal sealed record LlmProviderTypeRegistration(string Type, Func<IServiceProvider, string, LlmProviderOptions, IChatClient> Factory, ILlmFailureClassifier? Classifier);
+/// <summary>An adapter type that configuration can name in <c>Type</c>; its classifier is made once per provider.</summary>
+internal sealed record LlmProviderTypeRegistration(
+    string Type,
+    Func<IServiceProvider, string, LlmProviderOptions, IChatClient> Factory,
+    Func<IServiceProvider, string, LlmProviderOptions, ILlmFailureClassifier?>? Classifier);

@@ -69,13 +69,19 @@ public sealed class LlmProvidersBuilder
     /// <summary>Makes an adapter type available to providers that name it in <c>Type</c>; called by adapter packages.</summary>
     /// <param name="type">The type name, matched case-insensitively.</param>
     /// <param name="clientFactory">Makes a client from the services, the provider's name and its validated options.</param>
-    /// <param name="classifier">Classifies the adapter's own exceptions, tried before the shared rules.</param>
+    /// <param name="classifierFactory">
+    /// Makes the classifier of the adapter's own exceptions for one provider, from the same arguments (so it can hold
+    /// the provider's clock or settings, and nothing is shared between providers); tried before the shared rules.
+    /// </param>
     /// <returns>This builder.</returns>
-    public LlmProvidersBuilder AddProviderType(string type, Func<IServiceProvider, string, LlmProviderOptions, IChatClient> clientFactory, ILlmFailureClassifier? classifier = null)
+    public LlmProvidersBuilder AddProviderType(
+        string type,
+        Func<IServiceProvider, string, LlmProviderOptions, IChatClient> clientFactory,
+        Func<IServiceProvider, string, LlmProviderOptions, ILlmFailureClassifier?>? classifierFactory = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(type);
         ArgumentNullException.ThrowIfNull(clientFactory);
-        Services.AddSingleton(new LlmProviderTypeRegistration(type, clientFactory, classifier));
+        Services.AddSingleton(new LlmProviderTypeRegistration(type, clientFactory, classifierFactory));
         return this;
     }
 

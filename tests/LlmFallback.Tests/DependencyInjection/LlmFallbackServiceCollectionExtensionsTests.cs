@@ -151,7 +151,7 @@ public class LlmFallbackServiceCollectionExtensionsTests
         typeClassifier.Classify(Arg.Any<Exception>()).Returns(new LlmFailure(LlmFailureKind.ContentPolicy));
         var services = new ServiceCollection();
         services.AddLlmProviders()
-            .AddProviderType("Fake", (_, _, _) => new TestChatClient(), typeClassifier)
+            .AddProviderType("Fake", (_, _, _) => new TestChatClient(), (_, _, _) => typeClassifier)
             .AddProvider("a", _ => new TestChatClient(), o => o.Type = "fake");
         using var sp = services.BuildServiceProvider();
 
@@ -184,7 +184,7 @@ public class LlmFallbackServiceCollectionExtensionsTests
         global.Classify(Arg.Any<TimeoutException>()).Returns(_ => { calls.Add("global"); return new LlmFailure(LlmFailureKind.RateLimited); });
         var services = new ServiceCollection();
         services.AddLlmProviders()
-            .AddProviderType("Fake", (_, _, _) => new TestChatClient(), typeClassifier)
+            .AddProviderType("Fake", (_, _, _) => new TestChatClient(), (_, _, _) => typeClassifier)
             .AddFailureClassifier(global)
             .AddProvider("a", "Fake")
             .AddProvider("b", _ => new TestChatClient());
