@@ -32,7 +32,6 @@ public static class AnthropicLlmProvidersBuilderExtensions
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlmProviderOptions>>(
                 new AnthropicProviderOptionsValidator(builder.ConfigurationPath, Environment.GetEnvironmentVariable)));
             services.AddSingleton<IPostConfigureOptions<LlmProviderOptions>>(sp => new AnthropicCapabilityDefaults(
-                builder.Configuration,
                 sp.GetRequiredService<IOptionsMonitor<AnthropicProviderOptions>>()));
         }
 

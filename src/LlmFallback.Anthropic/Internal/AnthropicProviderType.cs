@@ -53,13 +53,13 @@ internal static class AnthropicProviderType
         }
 
         var logger = (ILogger?)services.GetService<ILoggerFactory>()?.CreateLogger("LlmFallback.Anthropic") ?? NullLogger.Instance;
-        var caps = options.Capabilities ?? new LlmProviderCapabilities();
+        var caps = options.Capabilities ?? new LlmProviderCapabilityOptions();
         if (caps.ContextWindow is null && adapter.ApplyModelDefaults && !AnthropicModelCatalog.TryGet(options.Model, out _))
         {
             Log.ModelUnknown(logger, name, options.Model);
         }
 
-        Log.ProviderCreated(logger, name, options.Model, caps.ContextWindow, caps.MaxOutputTokens, caps.PrefillContinuation);
+        Log.ProviderCreated(logger, name, options.Model, caps.ContextWindow, caps.MaxOutputTokens, caps.PrefillContinuation == true);
         var client = new AnthropicClient(clientOptions);
         var maxTokens = caps.MaxOutputTokens is { } limit ? Math.Min(adapter.MaxTokens, limit) : adapter.MaxTokens;
         return new AnthropicProviderChatClient(client.AsIChatClient(options.Model, maxTokens, adapter.ThinkingMode), client);

@@ -38,7 +38,7 @@ public static class OpenAILlmProvidersBuilderExtensions
         services.AddSingleton<IValidateOptions<LlmProviderOptions>>(sp =>
             new OpenAIProviderOptionsValidator(sp.GetRequiredService<IOptionsMonitor<OpenAIProviderOptions>>(), configurationPath));
         services.AddSingleton<IPostConfigureOptions<LlmProviderOptions>>(sp =>
-            new OpenAICapabilityDefaults(sp.GetRequiredService<IOptionsMonitor<OpenAIProviderOptions>>(), configuration));
+            new OpenAICapabilityDefaults(sp.GetRequiredService<IOptionsMonitor<OpenAIProviderOptions>>()));
 
         if (configuration is not null)
         {
