@@ -159,7 +159,7 @@ public sealed class LlmProviderRegistry : IDisposable
         {
             if (!_byName.TryGetValue(names[i], out var provider))
             {
-                throw new InvalidOperationException($"{configurationKey}:{i} names provider '{names[i]}', which is not registered. Registered providers: {Names()}.");
+                throw new InvalidOperationException(NotRegistered(configurationKey, i, names[i], _byName.Keys));
             }
 
             chain.Add(provider);
@@ -169,6 +169,11 @@ public sealed class LlmProviderRegistry : IDisposable
     }
 
     private string Names() => _providers.Length == 0 ? "(none)" : string.Join(", ", _byName.Keys);
+
+    /// <summary>The message for a list entry (<c>Chain</c>, <c>ContextWindowFallbacks</c>) that names no registered provider.</summary>
+    internal static string NotRegistered(string configurationKey, int index, string name, IReadOnlyCollection<string> registered) =>
+        $"{configurationKey}:{index.ToString(System.Globalization.CultureInfo.InvariantCulture)} names provider '{name}', which is not registered. " +
+        $"Registered providers: {(registered.Count == 0 ? "(none)" : string.Join(", ", registered))}.";
 
     /// <summary>The adapter types by name (case-insensitive); a type registered twice keeps the last registration.</summary>
     internal static Dictionary<string, LlmProviderTypeRegistration> TypeMap(IEnumerable<LlmProviderTypeRegistration> types)

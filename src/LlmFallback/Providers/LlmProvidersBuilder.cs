@@ -164,7 +164,9 @@ public sealed class LlmProvidersBuilder
             sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()));
         services.TryAddSingleton(sp => new LlmRetryBudget(sp.GetRequiredService<IOptions<LlmRetryBudgetOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlmProviderOptions>, LlmProviderOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FallbackOptions>>(new FallbackOptionsValidator($"{ConfigurationPath}:Fallback")));
+        var fallbackPrefix = $"{ConfigurationPath}:Fallback";
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FallbackOptions>, FallbackOptionsValidator>(
+            sp => new FallbackOptionsValidator(fallbackPrefix, sp.GetServices<LlmProviderRegistration>())));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlmRetryBudgetOptions>>(new LlmRetryBudgetOptionsValidator($"{ConfigurationPath}:RetryBudget")));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlmProviderTypeCheck>, LlmProviderTypeValidator>());
         var fallback = services.AddOptions<FallbackOptions>();
@@ -176,9 +178,8 @@ public sealed class LlmProvidersBuilder
             var budgetSection = Configuration.GetSection("RetryBudget");
             fallback.Configure(o => fallbackSection.Bind(o));
             budget.Configure(o => budgetSection.Bind(o));
-            var fallbackPath = $"{ConfigurationPath}:Fallback";
             var budgetPath = $"{ConfigurationPath}:RetryBudget";
-            services.AddSingleton<IOptionsChangeTokenSource<FallbackOptions>>(sp => new ValidatedOptionsChangeTokenSource<FallbackOptions>(Options.DefaultName, fallbackSection, fallbackPath, sp));
+            services.AddSingleton<IOptionsChangeTokenSource<FallbackOptions>>(sp => new ValidatedOptionsChangeTokenSource<FallbackOptions>(Options.DefaultName, fallbackSection, fallbackPrefix, sp));
             services.AddSingleton<IOptionsChangeTokenSource<LlmRetryBudgetOptions>>(sp => new ValidatedOptionsChangeTokenSource<LlmRetryBudgetOptions>(Options.DefaultName, budgetSection, budgetPath, sp));
         }
 

@@ -299,6 +299,45 @@ public class LlmFallbackServiceCollectionExtensionsTests
     }
 
     [Fact]
+    public async Task StartAsync_UnknownNameInChain_FailsAtStartNamingTheKeyAndTheName()
+    {
+        using var host = BuildHost(
+            ("Llm:Providers:a:Type", "Fake"),
+            ("Llm:Providers:b:Type", "Fake"),
+            ("Llm:Fallback:Chain:0", "a"),
+            ("Llm:Fallback:Chain:1", "anthropic"));
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal(["Llm:Fallback:Chain:1 names provider 'anthropic', which is not registered. Registered providers: a, b."], ex.Failures);
+    }
+
+    [Fact]
+    public async Task StartAsync_UnknownNameInContextWindowFallbacks_FailsAtStartNamingTheKeyAndTheName()
+    {
+        using var host = BuildHost(
+            ("Llm:Providers:a:Type", "Fake"),
+            ("Llm:Fallback:Chain:0", "a"),
+            ("Llm:Fallback:ContextWindowFallbacks:0", "summariser"));
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal(["Llm:Fallback:ContextWindowFallbacks:0 names provider 'summariser', which is not registered. Registered providers: a."], ex.Failures);
+    }
+
+    [Fact]
+    public async Task StartAsync_ChainNamesProvidersRegisteredInCode_Starts()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new());
+        builder.Configuration.AddInMemoryCollection([new("Llm:Fallback:Chain:0", "Local"), new("Llm:Fallback:ContextWindowFallbacks:0", "local")]);
+        builder.Services.AddLlmProviders(builder.Configuration.GetSection("Llm")).AddProvider("local", _ => new TestChatClient());
+        using var host = builder.Build();
+
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        await host.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
     public async Task StartAsync_ValidConfiguration_Starts()
     {
         using var host = BuildHost(("Llm:Providers:a:Type", "Fake"), ("Llm:Fallback:Chain:0", "a"));
@@ -357,15 +396,15 @@ public class LlmFallbackServiceCollectionExtensionsTests
     }
 
     [Fact]
-    public void AddFallbackChatClient_UnknownConfiguredName_ThrowsNamingTheKey()
+    public void AddFallbackChatClient_UnknownConfiguredNameWithoutHost_ThrowsAtFirstResolutionNamingTheKey()
     {
         using var sp = Build(
             new TestConfiguration(("Llm:Providers:a:Type", "Fake"), ("Llm:Fallback:Chain:0", "a"), ("Llm:Fallback:Chain:1", "anthropic")),
             s => s.AddFallbackChatClient());
 
-        var ex = Assert.Throws<InvalidOperationException>(() => sp.GetRequiredService<IChatClient>());
+        var ex = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IChatClient>());
 
-        Assert.Equal("Llm:Fallback:Chain:1 names provider 'anthropic', which is not registered. Registered providers: a.", ex.Message);
+        Assert.Equal(["Llm:Fallback:Chain:1 names provider 'anthropic', which is not registered. Registered providers: a."], ex.Failures);
     }
 
     [Fact]
@@ -465,9 +504,9 @@ public class LlmFallbackServiceCollectionExtensionsTests
         config.Set(("Llm:Fallback:Chain:1", "nope"));
 
         Assert.Equal(["a", "b"], client.Providers.Select(p => p.Name));
-        var log = Assert.Single(logs.Collector.GetSnapshot(), l => l.Id.Id == 10);
+        var log = Assert.Single(logs.Collector.GetSnapshot(), l => l.Id.Id == 11);
         Assert.Equal(LogLevel.Error, log.Level);
-        Assert.Equal("Reloaded fallback options were rejected and the previous ones are kept: Llm:Fallback:Chain:1 names provider 'nope', which is not registered. Registered providers: a, b.", log.Message);
+        Assert.Contains("Llm:Fallback:Chain:1 names provider 'nope', which is not registered. Registered providers: a, b.", log.Message, StringComparison.Ordinal);
     }
 
     [Fact]
