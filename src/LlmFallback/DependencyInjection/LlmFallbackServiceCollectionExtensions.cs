@@ -90,7 +90,10 @@ public static class LlmFallbackServiceCollectionExtensions
             prefix);
 
         var logger = loggerFactory?.CreateLogger("LlmFallback.Fallback");
-        monitor.OnChange(updated =>
+
+        // The stage ends the subscription when it is disposed: the monitor must not keep a scoped or transient
+        // client (and what it holds) alive, nor reconfigure it, after its scope ended.
+        client.OwnSubscription(monitor.OnChange(updated =>
         {
             try
             {
@@ -103,7 +106,7 @@ public static class LlmFallbackServiceCollectionExtensions
                     LlmFallback.Log.OptionsReloadRejected(logger, ex.Message);
                 }
             }
-        });
+        }));
         return client;
     }
 

@@ -574,6 +574,42 @@ public class LlmFallbackServiceCollectionExtensionsTests
     }
 
     [Fact]
+    public void Dispose_ScopedFallbackClient_StopsFollowingReloads()
+    {
+        var config = new TestConfiguration(("Llm:Providers:a:Type", "Fake"), ("Llm:Providers:b:Type", "Fake"), ("Llm:Providers:c:Type", "Fake"), ("Llm:Fallback:Chain:0", "a"));
+        using var sp = Build(config, s => s.AddChatClient(p => p.GetRequiredKeyedService<IChatClient>("a"), ServiceLifetime.Scoped).UseFallback());
+        FallbackChatClient client;
+        using (var scope = sp.CreateScope())
+        {
+            client = Assert.IsType<FallbackChatClient>(scope.ServiceProvider.GetRequiredService<IChatClient>());
+            config.Set(("Llm:Fallback:Chain:1", "b"));
+            Assert.Equal(["a", "b"], client.Providers.Select(p => p.Name));
+        }
+
+        config.Set(("Llm:Fallback:Chain:1", "c"));
+
+        Assert.Equal(["a", "b"], client.Providers.Select(p => p.Name));
+    }
+
+    [Theory]
+    [InlineData(ServiceLifetime.Scoped)]
+    [InlineData(ServiceLifetime.Transient)]
+    public void Dispose_FallbackClientOfAScope_IsCollectable(ServiceLifetime lifetime)
+    {
+        var config = new TestConfiguration(("Llm:Providers:a:Type", "Fake"), ("Llm:Providers:b:Type", "Fake"), ("Llm:Fallback:Chain:0", "b"));
+        using var sp = Build(config, s => s.AddChatClient(p => p.GetRequiredKeyedService<IChatClient>("a"), lifetime).UseFallback());
+
+        var client = ResolveInScopeAndDispose(sp);
+        for (var i = 0; i < 3 && client.IsAlive; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+
+        Assert.False(client.IsAlive);
+    }
+
+    [Fact]
     public void Dispose_ServiceProvider_DisposesTheClientsTheRegistryCreated()
     {
         var made = new List<TestChatClient>();
@@ -598,6 +634,13 @@ public class LlmFallbackServiceCollectionExtensionsTests
         var ex = Assert.Throws<InvalidOperationException>(() => sp.GetRequiredKeyedService<IChatClient>("a"));
 
         Assert.Equal("The factory of provider 'a' returned no client.", ex.Message);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference ResolveInScopeAndDispose(IServiceProvider services)
+    {
+        using var scope = services.CreateScope();
+        return new WeakReference(Assert.IsType<FallbackChatClient>(scope.ServiceProvider.GetRequiredService<IChatClient>()));
     }
 
     private static TestChatClient Track(List<TestChatClient> made)
