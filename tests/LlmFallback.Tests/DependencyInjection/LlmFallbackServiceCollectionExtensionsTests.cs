@@ -27,8 +27,114 @@ public class LlmFallbackServiceCollectionExtensionsTests
         var services = new ServiceCollection();
 
         Assert.Throws<ArgumentNullException>("services", () => ((IServiceCollection)null!).AddFallbackChatClient("a"));
-        Assert.Throws<ArgumentNullException>("chain", () => services.AddFallbackChatClient((string[])null!));
         Assert.Throws<ArgumentNullException>("services", () => ((IServiceCollection)null!).AddFallbackChatClient((Action<FallbackOptions>?)null));
+        Assert.Throws<ArgumentNullException>("chain", () => services.AddFallbackChatClient((string[])null!));
+        Assert.Throws<ArgumentNullException>("chain", () => services.AddFallbackChatClient(o => o.MaxAttemptsPerRequest = 2, null!));
+        Assert.Empty(services);
+    }
+
+    [Fact]
+    public void AddFallbackChatClient_BareNull_IsNoAdjustmentOverTheConfiguredChain()
+    {
+        using var sp = Build(
+            new TestConfiguration(("Llm:Providers:a:Type", "Fake"), ("Llm:Providers:b:Type", "Fake"), ("Llm:Fallback:Chain:0", "b")),
+            s =>
+            {
+                s.AddFallbackChatClient(null);
+                s.AddKeyedFallbackChatClient("k", null);
+                s.AddKeyedFallbackChatClient("named", null, "a");
+            });
+
+        Assert.Equal(["b"], Assert.IsType<FallbackChatClient>(sp.GetRequiredService<IChatClient>()).Providers.Select(p => p.Name));
+        Assert.Equal(["b"], Assert.IsType<FallbackChatClient>(sp.GetRequiredKeyedService<IChatClient>("k")).Providers.Select(p => p.Name));
+        Assert.Equal(["a"], Assert.IsType<FallbackChatClient>(sp.GetRequiredKeyedService<IChatClient>("named")).Providers.Select(p => p.Name));
+    }
+
+    [Fact]
+    public void AddKeyedFallbackChatClient_NullArguments_Throw()
+    {
+        var services = new ServiceCollection();
+
+        Assert.Throws<ArgumentNullException>("services", () => ((IServiceCollection)null!).AddKeyedFallbackChatClient("k", "a"));
+        Assert.Throws<ArgumentNullException>("services", () => ((IServiceCollection)null!).AddKeyedFallbackChatClient("k", (Action<FallbackOptions>?)null));
+        Assert.Throws<ArgumentNullException>("chain", () => services.AddKeyedFallbackChatClient("k", (string[])null!));
+        Assert.Throws<ArgumentNullException>("chain", () => services.AddKeyedFallbackChatClient("k", o => o.MaxAttemptsPerRequest = 2, null!));
+        Assert.Empty(services);
+    }
+
+    [Fact]
+    public void AddFallbackChatClient_ConfigureAndChain_AppliesBoth()
+    {
+        using var sp = Build(
+            new TestConfiguration(("Llm:Providers:a:Type", "Fake"), ("Llm:Providers:b:Type", "Fake"), ("Llm:Fallback:Chain:0", "a")),
+            s => s.AddFallbackChatClient(o => o.MaxAttemptsPerRequest = 0, "b", "a"));
+
+        var ex = Assert.Throws<ArgumentException>(() => sp.GetRequiredService<IChatClient>());
+
+        Assert.StartsWith("Llm:Fallback:MaxAttemptsPerRequest must be between 1 and 100 (was 0).", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddFallbackChatClient_Configure_AdjustsThisClientOnlyAndNotTheSharedOptions()
+    {
+        using var sp = Build(
+            new TestConfiguration(("Llm:Providers:a:Type", "Fake"), ("Llm:Providers:b:Type", "Fake"), ("Llm:Fallback:Chain:0", "a")),
+            s => s.AddFallbackChatClient(o => o.Chain = ["b", "a"]));
+
+        var client = Assert.IsType<FallbackChatClient>(sp.GetRequiredService<IChatClient>());
+
+        Assert.Equal(["b", "a"], client.Providers.Select(p => p.Name));
+        Assert.Equal(["a"], sp.GetRequiredService<IOptionsMonitor<FallbackOptions>>().CurrentValue.Chain);
+    }
+
+    [Fact]
+    public void AddFallbackChatClient_Configure_RunsAgainOnEveryReload()
+    {
+        var config = new TestConfiguration(("Llm:Providers:a:Type", "Fake"), ("Llm:Providers:b:Type", "Fake"), ("Llm:Fallback:Chain:0", "a"));
+        using var sp = Build(config, s => s.AddFallbackChatClient(o => o.Chain.Insert(0, "b")));
+        var client = Assert.IsType<FallbackChatClient>(sp.GetRequiredService<IChatClient>());
+        Assert.Equal(["b", "a"], client.Providers.Select(p => p.Name));
+
+        config.Set(("Llm:Fallback:Chain:0", "a"), ("Llm:Fallback:MaxAttemptsPerRequest", "3"));
+
+        Assert.Equal(["b", "a"], client.Providers.Select(p => p.Name));
+    }
+
+    [Fact]
+    public void AddKeyedFallbackChatClient_Keys_ResolveSeparateSingletonClientsWithTheirOwnSettings()
+    {
+        using var sp = Build(
+            new TestConfiguration(("Llm:Providers:a:Type", "Fake"), ("Llm:Providers:b:Type", "Fake"), ("Llm:Fallback:Chain:0", "a")),
+            s =>
+            {
+                s.AddFallbackChatClient();
+                s.AddKeyedFallbackChatClient("fast", "b", "a");
+                s.AddKeyedFallbackChatClient("smart", o => o.Chain = ["b"]);
+            });
+
+        var plain = Assert.IsType<FallbackChatClient>(sp.GetRequiredService<IChatClient>());
+        var fast = Assert.IsType<FallbackChatClient>(sp.GetRequiredKeyedService<IChatClient>("fast"));
+        var smart = Assert.IsType<FallbackChatClient>(sp.GetRequiredKeyedService<IChatClient>("smart"));
+
+        Assert.Equal(["a"], plain.Providers.Select(p => p.Name));
+        Assert.Equal(["b", "a"], fast.Providers.Select(p => p.Name));
+        Assert.Equal(["b"], smart.Providers.Select(p => p.Name));
+        Assert.Same(fast, sp.GetRequiredKeyedService<IChatClient>("fast"));
+        using var scope = sp.CreateScope();
+        Assert.Same(fast, scope.ServiceProvider.GetRequiredKeyedService<IChatClient>("fast"));
+        Assert.Same(fast.Providers[0], smart.Providers[0]);
+    }
+
+    [Fact]
+    public void AddKeyedFallbackChatClient_OuterStages_AreAddedOnTheReturnedBuilder()
+    {
+        using var sp = Build(
+            new TestConfiguration(("Llm:Providers:a:Type", "Fake")),
+            s => s.AddKeyedFallbackChatClient("k", "a").Use(inner => new MarkerChatClient(inner)));
+
+        var client = Assert.IsType<MarkerChatClient>(sp.GetRequiredKeyedService<IChatClient>("k"));
+
+        Assert.IsType<FallbackChatClient>(client.InnerClient);
     }
 
     [Fact]
@@ -641,6 +747,11 @@ public class LlmFallbackServiceCollectionExtensionsTests
     {
         using var scope = services.CreateScope();
         return new WeakReference(Assert.IsType<FallbackChatClient>(scope.ServiceProvider.GetRequiredService<IChatClient>()));
+    }
+
+    private sealed class MarkerChatClient(IChatClient inner) : DelegatingChatClient(inner)
+    {
+        public new IChatClient InnerClient => base.InnerClient;
     }
 
     private static TestChatClient Track(List<TestChatClient> made)
