@@ -314,6 +314,39 @@ public abstract class ProviderConformanceTests<TServer> : IAsyncLifetime
         Assert.DoesNotContain(updates, u => u.FinishReason is not null);
     }
 
+    [Theory]
+    [MemberData(nameof(ConformanceData.OffFormatStreams), MemberType = typeof(ConformanceData))]
+    public async Task GetStreamingResponseAsync_200NotAnEventStream_IsAnUnexpectedContentTypeServerError(string contentType, string body)
+    {
+        Server.Enqueue(WireScenario.Raw(200, contentType, body));
+        var provider = CreateProvider(Server.BaseAddress, Time);
+
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => ToListAsync(provider.Client.GetStreamingResponseAsync(Conversation(), cancellationToken: Ct)));
+
+        Assert.IsType<LlmProviderException>(ex);
+        var failure = provider.Classify(ex);
+        Assert.Equal(LlmFailureKind.ServerError, failure.Kind);
+        Assert.Equal(LlmFailureClassifier.UnexpectedContentTypeCode, failure.ErrorCode);
+        Assert.Equal(200, failure.StatusCode);
+        Assert.Contains("'" + contentType.Split(';')[0] + "'", ex.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Fallback_StreamAnsweredWithHtml_FailsOverSayingSo()
+    {
+        Server.Enqueue(WireScenario.Raw(200, "text/html", "<html><body>Sign in to continue</body></html>"));
+        var provider = CreateProvider(Server.BaseAddress, Time);
+        var secondary = new InMemoryChatClient();
+        using var fallback = Chain(provider, secondary);
+
+        var response = (await ToListAsync(fallback.GetStreamingResponseAsync(Conversation(), cancellationToken: Ct))).ToChatResponse();
+
+        Assert.Equal(secondary.Answer, response.Text);
+        var failure = response.GetLlmCallInfo()!.Attempts[0].Failure!;
+        Assert.Equal(LlmFailureKind.ServerError, failure.Kind);
+        Assert.Equal(LlmFailureClassifier.UnexpectedContentTypeCode, failure.ErrorCode);
+    }
+
     // ---- through the fallback stage ----------------------------------------------------------------------------
 
     [Fact]
@@ -543,6 +576,14 @@ public abstract class ProviderConformanceTests<TServer> : IAsyncLifetime
 public static class ConformanceData
 {
     public static TheoryData<WireError> AllErrors => new(Enum.GetValues<WireError>());
+
+    /// <summary>Bodies a proxy, a sign-in wall or a misbehaving server sends with status 200 to a streaming request.</summary>
+    public static TheoryData<string, string> OffFormatStreams => new()
+    {
+        { "text/html; charset=utf-8", "<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>" },
+        { "application/json", """{"error":{"message":"The server is overloaded.","type":"server_error","code":"overloaded"}}""" },
+        { "text/plain", "upstream connect error or disconnect/reset before headers" },
+    };
 }
 
 /// <summary>Classifies with the adapter provider's own classifiers (then the shared rules).</summary>

@@ -15,10 +15,13 @@ internal sealed class AnthropicCallScope
     /// <summary>Gets or sets the delay the last failed response asked for.</summary>
     public TimeSpan? RetryAfter { get; set; }
 
+    /// <summary>Gets a value indicating whether the call asked for a stream, whose successful answer must be an event stream.</summary>
+    public bool Streaming { get; private init; }
+
     /// <summary>Starts a scope for the calling flow; it ends when the calling async method returns.</summary>
-    public static AnthropicCallScope Begin()
+    public static AnthropicCallScope Begin(bool streaming)
     {
-        var scope = new AnthropicCallScope();
+        var scope = new AnthropicCallScope { Streaming = streaming };
         CurrentScope.Value = scope;
         return scope;
     }

@@ -28,7 +28,7 @@ internal sealed class AnthropicProviderChatClient : DelegatingChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         var request = AnthropicPrefill.TrimTrailingWhitespace(messages, out var trimmed);
-        var scope = AnthropicCallScope.Begin();
+        var scope = AnthropicCallScope.Begin(streaming: false);
         ChatResponse response;
         try
         {
@@ -56,7 +56,7 @@ internal sealed class AnthropicProviderChatClient : DelegatingChatClient
         ArgumentNullException.ThrowIfNull(messages);
         var request = AnthropicPrefill.TrimTrailingWhitespace(messages, out var trimmed);
         var echo = trimmed is null ? null : new PrefillEcho(trimmed);
-        var scope = AnthropicCallScope.Begin();
+        var scope = AnthropicCallScope.Begin(streaming: true);
         var updates = base.GetStreamingResponseAsync(request, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
         await using (updates.ConfigureAwait(false))
         {

@@ -34,7 +34,7 @@ internal static class AnthropicProviderType
         // The core configures every LlmFallback.<provider> client: no client timeout (the attempt policy owns
         // timeouts, so long streams are not cut at 100 s), no retry handler, replicas when configured.
         var http = services.GetRequiredService<IHttpClientFactory>().CreateClient(LlmHttpClientServiceCollectionExtensions.GetLlmHttpClientName(name));
-        var handler = new AnthropicWireHandler(apiKey.Trim(), adapter.ApiVersion, adapter.Betas, services.GetService<TimeProvider>() ?? TimeProvider.System);
+        var handler = new AnthropicWireHandler(name, apiKey.Trim(), adapter.ApiVersion, adapter.Betas, services.GetService<TimeProvider>() ?? TimeProvider.System);
         var clientOptions = new ClientOptions
         {
             HttpClient = http,
