@@ -42,7 +42,7 @@ public sealed partial class GeminiChatClient
 
             if (chunk.Error is { } error)
             {
-                var exception = GeminiErrors.Create(error.Code, error, null, _provider);
+                var exception = GeminiErrors.Create(error.Code, error, null, _provider, _apiKey);
                 Log.CallFailed(_logger, _provider, model, exception.Failure);
                 throw exception;
             }

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LlmFallback.Conformance;
@@ -14,9 +16,17 @@ public abstract class ProviderConformanceTests<TServer> : IAsyncLifetime
     protected const string UserText = "Say hi";
     protected const string ApiKey = "test-key";
 
+    private ILoggerFactory? _loggerFactory;
+
     protected TServer Server { get; } = new();
 
     protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    /// <summary>Gets what the adapter (when <see cref="CreateProvider"/> registers <see cref="LoggerFactory"/>) and the fallback stage logged.</summary>
+    protected FakeLogCollector Logs { get; } = new();
+
+    /// <summary>Gets the logger factory every provider and fallback stage of a test logs through, into <see cref="Logs"/>.</summary>
+    protected ILoggerFactory LoggerFactory => _loggerFactory ??= Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(Logs)));
 
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -37,6 +47,7 @@ public abstract class ProviderConformanceTests<TServer> : IAsyncLifetime
     public virtual async ValueTask DisposeAsync()
     {
         await Server.DisposeAsync();
+        _loggerFactory?.Dispose();
         GC.SuppressFinalize(this);
     }
 
@@ -347,6 +358,87 @@ public abstract class ProviderConformanceTests<TServer> : IAsyncLifetime
         Assert.Equal(LlmFailureClassifier.UnexpectedContentTypeCode, failure.ErrorCode);
     }
 
+    // ---- secrets -----------------------------------------------------------------------------------------------
+
+    [Theory]
+    [InlineData(401, false)]
+    [InlineData(401, true)]
+    [InlineData(400, false)]
+    [InlineData(400, true)]
+    public async Task Error_ServerEchoesTheKey_TheKeyIsInNothingThrownOrLogged(int status, bool stream)
+    {
+        var type = status == 401 ? "authentication_error" : "invalid_request_error";
+        var body = $$$"""{"type":"error","error":{"type":"{{{type}}}","message":"Incorrect API key provided: Bearer {{{ApiKey}}}. You sent x-api-key: {{{ApiKey}}}"}}""";
+        WireScenario Echo() => WireScenario.Raw(status, "application/json", body, ("x-echo-authorization", "Bearer " + ApiKey), ("WWW-Authenticate", $"Bearer error=\"invalid_token\", key=\"{ApiKey}\""));
+        Server.Enqueue(Echo());
+        Server.Enqueue(Echo());
+        var provider = CreateProvider(Server.BaseAddress, Time);
+        var expected = status == 401 ? LlmFailureKind.Authentication : LlmFailureKind.BadRequest;
+
+        var direct = await Assert.ThrowsAnyAsync<Exception>(() => Call(provider.Client, stream));
+        AssertNoKey(direct);
+        Assert.Equal(expected, provider.Classify(direct).Kind);
+        Assert.Equal(status, provider.Classify(direct).StatusCode);
+
+        using var fallback = Chain(provider);
+        var surfaced = await Assert.ThrowsAnyAsync<LlmException>(() => Call(fallback, stream));
+        Assert.IsType(status == 401 ? typeof(LlmFallbackExhaustedException) : typeof(LlmProviderException), surfaced);
+        AssertNoKey(surfaced);
+        foreach (var attempt in surfaced.Attempts)
+        {
+            Assert.DoesNotContain(ApiKey, attempt.ToString(), StringComparison.Ordinal);
+            if (attempt.Failure?.Exception is { } cause)
+            {
+                AssertNoKey(cause);
+            }
+        }
+
+        Assert.Contains(surfaced.Attempts, a => a.Kind == expected);
+        Assert.Contains(Logs.GetSnapshot(), r => r.Category?.StartsWith("LlmFallback", StringComparison.Ordinal) == true);
+        foreach (var record in Logs.GetSnapshot())
+        {
+            Assert.DoesNotContain(ApiKey, record.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(ApiKey, record.Exception?.ToString() ?? string.Empty, StringComparison.Ordinal);
+
+            // HttpClient's own trace logs redact header values in their text but keep them in their state (see docs).
+            if (record.Category?.StartsWith("System.Net.Http", StringComparison.Ordinal) != true)
+            {
+                foreach (var pair in record.StructuredState ?? [])
+                {
+                    Assert.DoesNotContain(ApiKey, pair.Value ?? string.Empty, StringComparison.Ordinal);
+                }
+            }
+        }
+    }
+
+    /// <summary>Asserts the key is nowhere in the exception: its text, and every message, stack trace and data value of its chain.</summary>
+    protected static void AssertNoKey(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        Assert.DoesNotContain(ApiKey, exception.ToString(), StringComparison.Ordinal);
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            Assert.DoesNotContain(ApiKey, e.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(ApiKey, e.StackTrace ?? string.Empty, StringComparison.Ordinal);
+            foreach (System.Collections.DictionaryEntry entry in e.Data)
+            {
+                Assert.DoesNotContain(ApiKey, entry.Value?.ToString() ?? string.Empty, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    private static async Task Call(IChatClient client, bool stream)
+    {
+        if (stream)
+        {
+            await ToListAsync(client.GetStreamingResponseAsync(Conversation(), cancellationToken: Ct));
+        }
+        else
+        {
+            await client.GetResponseAsync(Conversation(), cancellationToken: Ct);
+        }
+    }
+
     // ---- through the fallback stage ----------------------------------------------------------------------------
 
     [Fact]
@@ -532,7 +624,7 @@ public abstract class ProviderConformanceTests<TServer> : IAsyncLifetime
             chain.Add(new LlmProvider("fallback", secondary, new LlmProviderOptions { Model = "in-memory", Capabilities = { PrefillContinuation = true } }, timeProvider: Time));
         }
 
-        return new FallbackChatClient(chain, options, timeProvider: Time);
+        return new FallbackChatClient(chain, options, timeProvider: Time, loggerFactory: LoggerFactory);
     }
 
     protected static async Task<List<ChatResponseUpdate>> ToListAsync(IAsyncEnumerable<ChatResponseUpdate> updates)

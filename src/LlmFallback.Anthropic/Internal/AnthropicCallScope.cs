@@ -26,14 +26,12 @@ internal sealed class AnthropicCallScope
         return scope;
     }
 
-    /// <summary>Records the requested delay on an SDK exception; always returns <see langword="false"/> so it can run as an exception filter without catching.</summary>
-    public bool Annotate(Exception exception)
+    /// <summary>Records the requested delay on an SDK exception, for <see cref="AnthropicFailureClassifier"/>.</summary>
+    public void Annotate(Exception exception)
     {
         if (RetryAfter is { } delay && exception is global::Anthropic.Exceptions.AnthropicApiException)
         {
             exception.Data[AnthropicFailureClassifier.RetryAfterDataKey] = delay;
         }
-
-        return false;
     }
 }
