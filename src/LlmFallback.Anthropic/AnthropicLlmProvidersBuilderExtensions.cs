@@ -25,14 +25,13 @@ public static class AnthropicLlmProvidersBuilderExtensions
         {
             registered = new AnthropicRegistration();
             services.AddSingleton(registered);
-            builder.AddProviderType(AnthropicProviderType.Name, AnthropicProviderType.CreateClient, AnthropicFailureClassifier.Instance);
+            builder.AddProviderType(AnthropicProviderType.Name, AnthropicProviderType.CreateClient, static (_, _, _) => AnthropicFailureClassifier.Instance);
             builder.BindProviderSettings<AnthropicProviderOptions>(static (section, o) => section.Bind(o));
 
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AnthropicProviderOptions>>(new AnthropicOptionsValidator(builder.ConfigurationPath)));
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlmProviderOptions>>(
                 new AnthropicProviderOptionsValidator(builder.ConfigurationPath, Environment.GetEnvironmentVariable)));
             services.AddSingleton<IPostConfigureOptions<LlmProviderOptions>>(sp => new AnthropicCapabilityDefaults(
-                builder.Configuration,
                 sp.GetRequiredService<IOptionsMonitor<AnthropicProviderOptions>>()));
         }
 

@@ -23,6 +23,12 @@ public sealed partial class GeminiChatClient
             throw await FailAsync(response, model, cancellationToken).ConfigureAwait(false);
         }
 
+        if (LlmFailureClassifier.CheckStreamContentType(response.Content.Headers.ContentType?.ToString(), (int)response.StatusCode, _provider) is { } offFormat)
+        {
+            Log.CallFailed(_logger, _provider, model, offFormat.Failure);
+            throw offFormat;
+        }
+
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using var _ = stream.ConfigureAwait(false);
         var createdAt = _timeProvider.GetUtcNow();
@@ -36,7 +42,7 @@ public sealed partial class GeminiChatClient
 
             if (chunk.Error is { } error)
             {
-                var exception = GeminiErrors.Create(error.Code, error, null, _provider);
+                var exception = GeminiErrors.Create(error.Code, error, null, _provider, _apiKey);
                 Log.CallFailed(_logger, _provider, model, exception.Failure);
                 throw exception;
             }

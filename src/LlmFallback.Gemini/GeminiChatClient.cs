@@ -175,7 +175,7 @@ public sealed partial class GeminiChatClient : IChatClient
 
     private async Task<LlmProviderException> FailAsync(HttpResponseMessage response, string model, CancellationToken cancellationToken)
     {
-        var exception = await GeminiErrors.FromResponseAsync(response, _provider, _timeProvider, cancellationToken).ConfigureAwait(false);
+        var exception = await GeminiErrors.FromResponseAsync(response, _provider, _apiKey, _timeProvider, cancellationToken).ConfigureAwait(false);
         Log.CallFailed(_logger, _provider, model, exception.Failure);
         return exception;
     }
@@ -184,7 +184,7 @@ public sealed partial class GeminiChatClient : IChatClient
     {
         if (body.Error is { } error)
         {
-            throw GeminiErrors.Create(error.Code, error, null, _provider);
+            throw GeminiErrors.Create(error.Code, error, null, _provider, _apiKey);
         }
 
         if (body.PromptFeedback?.BlockReason is { Length: > 0 } blockReason)

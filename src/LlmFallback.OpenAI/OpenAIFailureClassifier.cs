@@ -21,8 +21,8 @@ public sealed class OpenAIFailureClassifier : ILlmFailureClassifier
         TimeProvider = timeProvider ?? TimeProvider.System;
     }
 
-    /// <summary>Gets or sets the clock; the DI registration points it at the application's <see cref="System.TimeProvider"/>.</summary>
-    internal TimeProvider TimeProvider { get; set; }
+    /// <summary>Gets the clock; the DI registration gives each provider a classifier on the application's <see cref="System.TimeProvider"/>.</summary>
+    internal TimeProvider TimeProvider { get; }
 
     /// <inheritdoc />
     public LlmFailure? Classify(Exception exception)

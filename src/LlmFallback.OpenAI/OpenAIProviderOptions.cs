@@ -47,11 +47,12 @@ public sealed class OpenAIProviderOptions
 
     /// <summary>
     /// Gets or sets a value indicating whether capabilities of well-known models (context window, maximum output,
-    /// tools, vision, JSON schema) and the preset's prefill support are filled in where configuration left them unset.
+    /// tools, vision, JSON schema) and the preset's prefill support are filled in where configuration and code left
+    /// them unset.
     /// </summary>
     /// <value>
-    /// The default is <see langword="true"/>. Values present in configuration always win. In code, a capability left at
-    /// its default value counts as unset; turn this off to take capabilities exactly as given.
+    /// The default is <see langword="true"/>. A capability set in configuration or code, <see langword="true"/> or
+    /// <see langword="false"/>, always wins; turn this off to leave unset capabilities at the library's defaults.
     /// </value>
     public bool ApplyCapabilityDefaults { get; set; } = true;
 

@@ -162,6 +162,38 @@ public sealed class AnthropicLlmProvidersBuilderExtensionsTests : AnthropicServe
         Assert.True(caps.JsonSchema);
     }
 
+    [Theory]
+    [InlineData("claude-sonnet-4-5", null, true)]
+    [InlineData("claude-sonnet-4-5", false, false)]
+    [InlineData("claude-sonnet-4-5", true, true)]
+    [InlineData("claude-opus-4-6", null, false)]
+    [InlineData("claude-opus-4-6", true, true)]
+    [InlineData("claude-opus-4-6", false, false)]
+    public void Capabilities_PrefillSetInCode_ExplicitValueWinsOverTheCatalog(string model, bool? inCode, bool expected)
+    {
+        using var services = AnthropicTestServices.Build(Server.BaseAddress, model: model, configure: o =>
+        {
+            if (inCode is { } value)
+            {
+                o.Capabilities.PrefillContinuation = value;
+            }
+        });
+
+        Assert.Equal(expected, services.GetRequiredKeyedService<LlmProvider>("claude").Capabilities.PrefillContinuation);
+    }
+
+    [Fact]
+    public void Capabilities_VisionAndSchemaOffInCode_WinOverTheCatalog()
+    {
+        using var services = AnthropicTestServices.Build(Server.BaseAddress, model: "claude-sonnet-4-5", configure: o => (o.Capabilities.Vision, o.Capabilities.JsonSchema) = (false, false));
+
+        var caps = services.GetRequiredKeyedService<LlmProvider>("claude").Capabilities;
+
+        Assert.False(caps.Vision);
+        Assert.False(caps.JsonSchema);
+        Assert.Equal(200_000, caps.ContextWindow);
+    }
+
     [Fact]
     public void Capabilities_ApplyModelDefaultsOff_LeavesThemUnset()
     {

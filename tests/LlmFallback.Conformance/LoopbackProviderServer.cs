@@ -284,6 +284,16 @@ public abstract class LoopbackProviderServer : IAsyncDisposable
                 await DeltasAsync(ctx, req, s).ConfigureAwait(false);
                 await WriteStreamErrorAsync(ctx, req, s.ErrorKind).ConfigureAwait(false);
                 break;
+            case WireScenarioKind.Raw:
+                ctx.Response.StatusCode = s.Status;
+                ctx.Response.ContentType = s.ContentType;
+                foreach (var (name, value) in s.Headers)
+                {
+                    ctx.Response.Headers[name] = value;
+                }
+
+                await ctx.Response.WriteAsync(s.Body, Encoding.UTF8, lifetime).ConfigureAwait(false);
+                break;
             default:
                 throw new InvalidOperationException($"Unknown scenario {s.Kind}.");
         }

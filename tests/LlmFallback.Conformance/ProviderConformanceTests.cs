@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LlmFallback.Conformance;
@@ -14,9 +16,17 @@ public abstract class ProviderConformanceTests<TServer> : IAsyncLifetime
     protected const string UserText = "Say hi";
     protected const string ApiKey = "test-key";
 
+    private ILoggerFactory? _loggerFactory;
+
     protected TServer Server { get; } = new();
 
     protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    /// <summary>Gets what the adapter (when <see cref="CreateProvider"/> registers <see cref="LoggerFactory"/>) and the fallback stage logged.</summary>
+    protected FakeLogCollector Logs { get; } = new();
+
+    /// <summary>Gets the logger factory every provider and fallback stage of a test logs through, into <see cref="Logs"/>.</summary>
+    protected ILoggerFactory LoggerFactory => _loggerFactory ??= Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(Logs)));
 
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -37,6 +47,7 @@ public abstract class ProviderConformanceTests<TServer> : IAsyncLifetime
     public virtual async ValueTask DisposeAsync()
     {
         await Server.DisposeAsync();
+        _loggerFactory?.Dispose();
         GC.SuppressFinalize(this);
     }
 
@@ -314,6 +325,120 @@ public abstract class ProviderConformanceTests<TServer> : IAsyncLifetime
         Assert.DoesNotContain(updates, u => u.FinishReason is not null);
     }
 
+    [Theory]
+    [MemberData(nameof(ConformanceData.OffFormatStreams), MemberType = typeof(ConformanceData))]
+    public async Task GetStreamingResponseAsync_200NotAnEventStream_IsAnUnexpectedContentTypeServerError(string contentType, string body)
+    {
+        Server.Enqueue(WireScenario.Raw(200, contentType, body));
+        var provider = CreateProvider(Server.BaseAddress, Time);
+
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => ToListAsync(provider.Client.GetStreamingResponseAsync(Conversation(), cancellationToken: Ct)));
+
+        Assert.IsType<LlmProviderException>(ex);
+        var failure = provider.Classify(ex);
+        Assert.Equal(LlmFailureKind.ServerError, failure.Kind);
+        Assert.Equal(LlmFailureClassifier.UnexpectedContentTypeCode, failure.ErrorCode);
+        Assert.Equal(200, failure.StatusCode);
+        Assert.Contains("'" + contentType.Split(';')[0] + "'", ex.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Fallback_StreamAnsweredWithHtml_FailsOverSayingSo()
+    {
+        Server.Enqueue(WireScenario.Raw(200, "text/html", "<html><body>Sign in to continue</body></html>"));
+        var provider = CreateProvider(Server.BaseAddress, Time);
+        var secondary = new InMemoryChatClient();
+        using var fallback = Chain(provider, secondary);
+
+        var response = (await ToListAsync(fallback.GetStreamingResponseAsync(Conversation(), cancellationToken: Ct))).ToChatResponse();
+
+        Assert.Equal(secondary.Answer, response.Text);
+        var failure = response.GetLlmCallInfo()!.Attempts[0].Failure!;
+        Assert.Equal(LlmFailureKind.ServerError, failure.Kind);
+        Assert.Equal(LlmFailureClassifier.UnexpectedContentTypeCode, failure.ErrorCode);
+    }
+
+    // ---- secrets -----------------------------------------------------------------------------------------------
+
+    [Theory]
+    [InlineData(401, false)]
+    [InlineData(401, true)]
+    [InlineData(400, false)]
+    [InlineData(400, true)]
+    public async Task Error_ServerEchoesTheKey_TheKeyIsInNothingThrownOrLogged(int status, bool stream)
+    {
+        var type = status == 401 ? "authentication_error" : "invalid_request_error";
+        var body = $$$"""{"type":"error","error":{"type":"{{{type}}}","message":"Incorrect API key provided: Bearer {{{ApiKey}}}. You sent x-api-key: {{{ApiKey}}}"}}""";
+        WireScenario Echo() => WireScenario.Raw(status, "application/json", body, ("x-echo-authorization", "Bearer " + ApiKey), ("WWW-Authenticate", $"Bearer error=\"invalid_token\", key=\"{ApiKey}\""));
+        Server.Enqueue(Echo());
+        Server.Enqueue(Echo());
+        var provider = CreateProvider(Server.BaseAddress, Time);
+        var expected = status == 401 ? LlmFailureKind.Authentication : LlmFailureKind.BadRequest;
+
+        var direct = await Assert.ThrowsAnyAsync<Exception>(() => Call(provider.Client, stream));
+        AssertNoKey(direct);
+        Assert.Equal(expected, provider.Classify(direct).Kind);
+        Assert.Equal(status, provider.Classify(direct).StatusCode);
+
+        using var fallback = Chain(provider);
+        var surfaced = await Assert.ThrowsAnyAsync<LlmException>(() => Call(fallback, stream));
+        Assert.IsType(status == 401 ? typeof(LlmFallbackExhaustedException) : typeof(LlmProviderException), surfaced);
+        AssertNoKey(surfaced);
+        foreach (var attempt in surfaced.Attempts)
+        {
+            Assert.DoesNotContain(ApiKey, attempt.ToString(), StringComparison.Ordinal);
+            if (attempt.Failure?.Exception is { } cause)
+            {
+                AssertNoKey(cause);
+            }
+        }
+
+        Assert.Contains(surfaced.Attempts, a => a.Kind == expected);
+        Assert.Contains(Logs.GetSnapshot(), r => r.Category?.StartsWith("LlmFallback", StringComparison.Ordinal) == true);
+        foreach (var record in Logs.GetSnapshot())
+        {
+            Assert.DoesNotContain(ApiKey, record.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(ApiKey, record.Exception?.ToString() ?? string.Empty, StringComparison.Ordinal);
+
+            // HttpClient's own trace logs redact header values in their text but keep them in their state (see docs).
+            if (record.Category?.StartsWith("System.Net.Http", StringComparison.Ordinal) != true)
+            {
+                foreach (var pair in record.StructuredState ?? [])
+                {
+                    Assert.DoesNotContain(ApiKey, pair.Value ?? string.Empty, StringComparison.Ordinal);
+                }
+            }
+        }
+    }
+
+    /// <summary>Asserts the key is nowhere in the exception: its text, and every message, stack trace and data value of its chain.</summary>
+    protected static void AssertNoKey(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        Assert.DoesNotContain(ApiKey, exception.ToString(), StringComparison.Ordinal);
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            Assert.DoesNotContain(ApiKey, e.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(ApiKey, e.StackTrace ?? string.Empty, StringComparison.Ordinal);
+            foreach (System.Collections.DictionaryEntry entry in e.Data)
+            {
+                Assert.DoesNotContain(ApiKey, entry.Value?.ToString() ?? string.Empty, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    private static async Task Call(IChatClient client, bool stream)
+    {
+        if (stream)
+        {
+            await ToListAsync(client.GetStreamingResponseAsync(Conversation(), cancellationToken: Ct));
+        }
+        else
+        {
+            await client.GetResponseAsync(Conversation(), cancellationToken: Ct);
+        }
+    }
+
     // ---- through the fallback stage ----------------------------------------------------------------------------
 
     [Fact]
@@ -499,7 +624,7 @@ public abstract class ProviderConformanceTests<TServer> : IAsyncLifetime
             chain.Add(new LlmProvider("fallback", secondary, new LlmProviderOptions { Model = "in-memory", Capabilities = { PrefillContinuation = true } }, timeProvider: Time));
         }
 
-        return new FallbackChatClient(chain, options, timeProvider: Time);
+        return new FallbackChatClient(chain, options, timeProvider: Time, loggerFactory: LoggerFactory);
     }
 
     protected static async Task<List<ChatResponseUpdate>> ToListAsync(IAsyncEnumerable<ChatResponseUpdate> updates)
@@ -543,6 +668,14 @@ public abstract class ProviderConformanceTests<TServer> : IAsyncLifetime
 public static class ConformanceData
 {
     public static TheoryData<WireError> AllErrors => new(Enum.GetValues<WireError>());
+
+    /// <summary>Bodies a proxy, a sign-in wall or a misbehaving server sends with status 200 to a streaming request.</summary>
+    public static TheoryData<string, string> OffFormatStreams => new()
+    {
+        { "text/html; charset=utf-8", "<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>" },
+        { "application/json", """{"error":{"message":"The server is overloaded.","type":"server_error","code":"overloaded"}}""" },
+        { "text/plain", "upstream connect error or disconnect/reset before headers" },
+    };
 }
 
 /// <summary>Classifies with the adapter provider's own classifiers (then the shared rules).</summary>

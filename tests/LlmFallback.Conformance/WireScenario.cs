@@ -31,6 +31,7 @@ public enum WireScenarioKind
     StreamWithoutDone,
     StreamEndsWithoutFinish,
     MidStreamError,
+    Raw,
 }
 
 /// <summary>What the loopback server does with the next request; provider-neutral, rendered in each provider's format.</summary>
@@ -71,6 +72,14 @@ public sealed record WireScenario
 
     public WireScenario? Then { get; private init; }
 
+    public int Status { get; private init; }
+
+    public string? ContentType { get; private init; }
+
+    public string Body { get; private init; } = string.Empty;
+
+    public IReadOnlyList<(string Name, string Value)> Headers { get; private init; } = [];
+
     public static WireScenario Text(string text, int inputTokens = 11, int outputTokens = 7) =>
         new(WireScenarioKind.Text) { ResponseText = text, InputTokens = inputTokens, OutputTokens = outputTokens };
 
@@ -107,4 +116,8 @@ public sealed record WireScenario
     public static WireScenario StreamEndsWithoutFinish(string[] chunks) => new(WireScenarioKind.StreamEndsWithoutFinish) { Chunks = chunks, Streamed = true };
 
     public static WireScenario MidStreamError(string[] chunks, WireError error) => new(WireScenarioKind.MidStreamError) { Chunks = chunks, ErrorKind = error, Streamed = true };
+
+    /// <summary>The same answer whatever the provider: this status, content type, headers and body (for servers and proxies that answer off-format).</summary>
+    public static WireScenario Raw(int status, string? contentType, string body, params (string Name, string Value)[] headers) =>
+        new(WireScenarioKind.Raw) { Status = status, ContentType = contentType, Body = body, Headers = headers };
 }

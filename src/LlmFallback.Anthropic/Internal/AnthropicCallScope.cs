@@ -15,22 +15,23 @@ internal sealed class AnthropicCallScope
     /// <summary>Gets or sets the delay the last failed response asked for.</summary>
     public TimeSpan? RetryAfter { get; set; }
 
+    /// <summary>Gets a value indicating whether the call asked for a stream, whose successful answer must be an event stream.</summary>
+    public bool Streaming { get; private init; }
+
     /// <summary>Starts a scope for the calling flow; it ends when the calling async method returns.</summary>
-    public static AnthropicCallScope Begin()
+    public static AnthropicCallScope Begin(bool streaming)
     {
-        var scope = new AnthropicCallScope();
+        var scope = new AnthropicCallScope { Streaming = streaming };
         CurrentScope.Value = scope;
         return scope;
     }
 
-    /// <summary>Records the requested delay on an SDK exception; always returns <see langword="false"/> so it can run as an exception filter without catching.</summary>
-    public bool Annotate(Exception exception)
+    /// <summary>Records the requested delay on an SDK exception, for <see cref="AnthropicFailureClassifier"/>.</summary>
+    public void Annotate(Exception exception)
     {
         if (RetryAfter is { } delay && exception is global::Anthropic.Exceptions.AnthropicApiException)
         {
             exception.Data[AnthropicFailureClassifier.RetryAfterDataKey] = delay;
         }
-
-        return false;
     }
 }

@@ -1,14 +1,13 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace LlmFallback.Anthropic;
 
 /// <summary>
-/// Fills the capabilities of an Anthropic provider's model where they are unset: a null context window or maximum
-/// output, and a vision, JSON schema or prefill flag that configuration does not name and that is still at its
-/// default. Runs after configuration and code have set the options.
+/// Fills the capabilities of an Anthropic provider's model that configuration and code left unset
+/// (<see langword="null"/>): context window, maximum output, vision, JSON schema and prefill. A value set in either,
+/// <see langword="true"/> or <see langword="false"/>, always wins.
 /// </summary>
-internal sealed class AnthropicCapabilityDefaults(IConfiguration? configuration, IOptionsMonitor<AnthropicProviderOptions> adapterOptions) : IPostConfigureOptions<LlmProviderOptions>
+internal sealed class AnthropicCapabilityDefaults(IOptionsMonitor<AnthropicProviderOptions> adapterOptions) : IPostConfigureOptions<LlmProviderOptions>
 {
     public void PostConfigure(string? name, LlmProviderOptions options)
     {
@@ -21,24 +20,10 @@ internal sealed class AnthropicCapabilityDefaults(IConfiguration? configuration,
             return;
         }
 
-        var configured = configuration?.GetSection("Providers").GetSection(name).GetSection("Capabilities");
         caps.ContextWindow ??= model.ContextWindow;
         caps.MaxOutputTokens ??= model.MaxOutputTokens;
-        if (!caps.Vision && !IsSet(configured, nameof(LlmProviderCapabilities.Vision)))
-        {
-            caps.Vision = true;
-        }
-
-        if (!caps.JsonSchema && !IsSet(configured, nameof(LlmProviderCapabilities.JsonSchema)))
-        {
-            caps.JsonSchema = model.JsonSchema;
-        }
-
-        if (!caps.PrefillContinuation && !IsSet(configured, nameof(LlmProviderCapabilities.PrefillContinuation)))
-        {
-            caps.PrefillContinuation = model.PrefillContinuation;
-        }
+        caps.Vision ??= true;
+        caps.JsonSchema ??= model.JsonSchema;
+        caps.PrefillContinuation ??= model.PrefillContinuation;
     }
-
-    private static bool IsSet(IConfigurationSection? section, string key) => section?.GetSection(key).Value is not null;
 }

@@ -6,8 +6,10 @@ namespace LlmFallback.Anthropic;
 
 /// <summary>
 /// The client a configured Anthropic provider exposes: the SDK's <see cref="IChatClient"/>, plus what the fallback
-/// needs from it: prefill continuation that survives the API's whitespace rule, and <c>retry-after</c> kept on the
-/// SDK's exceptions for <see cref="AnthropicFailureClassifier"/>. Owns (and disposes) the SDK client.
+/// needs from it: prefill continuation that survives the API's whitespace rule, and the SDK's exceptions (which carry
+/// the response body, where a server may echo the key) surfaced as <see cref="LlmProviderException"/>s classified by
+/// <see cref="AnthropicFailureClassifier"/>, with the response's <c>retry-after</c>, over a scrubbed copy
+/// (<see cref="LlmSecrets.Sanitize"/>). Owns (and disposes) the SDK client.
 /// </summary>
 /// <remarks>
 /// Completion is the SDK's: it sets <see cref="ChatResponseUpdate.FinishReason"/> only from <c>message_delta</c>'s
@@ -17,26 +19,30 @@ namespace LlmFallback.Anthropic;
 internal sealed class AnthropicProviderChatClient : DelegatingChatClient
 {
     private readonly AnthropicClient _client;
+    private readonly string _provider;
+    private readonly string _apiKey;
 
-    public AnthropicProviderChatClient(IChatClient inner, AnthropicClient client)
+    public AnthropicProviderChatClient(IChatClient inner, AnthropicClient client, string provider, string apiKey)
         : base(inner)
     {
         _client = client;
+        _provider = provider;
+        _apiKey = apiKey;
     }
 
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
         var request = AnthropicPrefill.TrimTrailingWhitespace(messages, out var trimmed);
-        var scope = AnthropicCallScope.Begin();
+        var scope = AnthropicCallScope.Begin(streaming: false);
         ChatResponse response;
         try
         {
             response = await base.GetResponseAsync(request, options, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (scope.Annotate(ex))
+        catch (Exception ex) when (Surfaces(scope, ex, out var safe))
         {
-            throw;
+            throw safe;
         }
 
         if (trimmed is not null)
@@ -56,7 +62,7 @@ internal sealed class AnthropicProviderChatClient : DelegatingChatClient
         ArgumentNullException.ThrowIfNull(messages);
         var request = AnthropicPrefill.TrimTrailingWhitespace(messages, out var trimmed);
         var echo = trimmed is null ? null : new PrefillEcho(trimmed);
-        var scope = AnthropicCallScope.Begin();
+        var scope = AnthropicCallScope.Begin(streaming: true);
         var updates = base.GetStreamingResponseAsync(request, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
         await using (updates.ConfigureAwait(false))
         {
@@ -69,9 +75,9 @@ internal sealed class AnthropicProviderChatClient : DelegatingChatClient
                         break;
                     }
                 }
-                catch (Exception ex) when (scope.Annotate(ex))
+                catch (Exception ex) when (Surfaces(scope, ex, out var safe))
                 {
-                    throw;
+                    throw safe;
                 }
 
                 var update = updates.Current;
@@ -79,6 +85,14 @@ internal sealed class AnthropicProviderChatClient : DelegatingChatClient
                 yield return update;
             }
         }
+    }
+
+    /// <summary>Whether <paramref name="exception"/> must be surfaced as <paramref name="safe"/> instead of as it is.</summary>
+    private bool Surfaces(AnthropicCallScope scope, Exception exception, out Exception safe)
+    {
+        scope.Annotate(exception);
+        safe = LlmSecrets.Sanitize(exception, AnthropicFailureClassifier.Instance, _provider, _apiKey);
+        return !ReferenceEquals(safe, exception);
     }
 
     protected override void Dispose(bool disposing)

@@ -34,7 +34,8 @@ internal static class AnthropicProviderType
         // The core configures every LlmFallback.<provider> client: no client timeout (the attempt policy owns
         // timeouts, so long streams are not cut at 100 s), no retry handler, replicas when configured.
         var http = services.GetRequiredService<IHttpClientFactory>().CreateClient(LlmHttpClientServiceCollectionExtensions.GetLlmHttpClientName(name));
-        var handler = new AnthropicWireHandler(apiKey.Trim(), adapter.ApiVersion, adapter.Betas, services.GetService<TimeProvider>() ?? TimeProvider.System);
+        apiKey = apiKey.Trim();
+        var handler = new AnthropicWireHandler(name, apiKey, adapter.ApiVersion, adapter.Betas, services.GetService<TimeProvider>() ?? TimeProvider.System);
         var clientOptions = new ClientOptions
         {
             HttpClient = http,
@@ -53,16 +54,16 @@ internal static class AnthropicProviderType
         }
 
         var logger = (ILogger?)services.GetService<ILoggerFactory>()?.CreateLogger("LlmFallback.Anthropic") ?? NullLogger.Instance;
-        var caps = options.Capabilities ?? new LlmProviderCapabilities();
+        var caps = options.Capabilities ?? new LlmProviderCapabilityOptions();
         if (caps.ContextWindow is null && adapter.ApplyModelDefaults && !AnthropicModelCatalog.TryGet(options.Model, out _))
         {
             Log.ModelUnknown(logger, name, options.Model);
         }
 
-        Log.ProviderCreated(logger, name, options.Model, caps.ContextWindow, caps.MaxOutputTokens, caps.PrefillContinuation);
+        Log.ProviderCreated(logger, name, options.Model, caps.ContextWindow, caps.MaxOutputTokens, caps.PrefillContinuation == true);
         var client = new AnthropicClient(clientOptions);
         var maxTokens = caps.MaxOutputTokens is { } limit ? Math.Min(adapter.MaxTokens, limit) : adapter.MaxTokens;
-        return new AnthropicProviderChatClient(client.AsIChatClient(options.Model, maxTokens, adapter.ThinkingMode), client);
+        return new AnthropicProviderChatClient(client.AsIChatClient(options.Model, maxTokens, adapter.ThinkingMode), client, name, apiKey);
     }
 
     /// <summary>The SDK appends <c>/v1/messages</c>; an endpoint given with the version segment is accepted too.</summary>

@@ -17,9 +17,11 @@ internal sealed class AnthropicWireHandler : DelegatingHandler
     private readonly string _apiVersion;
     private readonly string? _betas;
     private readonly TimeProvider _timeProvider;
+    private readonly string _provider;
 
-    public AnthropicWireHandler(string apiKey, string apiVersion, IList<string> betas, TimeProvider timeProvider)
+    public AnthropicWireHandler(string provider, string apiKey, string apiVersion, IList<string> betas, TimeProvider timeProvider)
     {
+        _provider = provider;
         _apiKey = apiKey;
         _apiVersion = apiVersion;
         _betas = betas.Count == 0 ? null : string.Join(',', betas);
@@ -40,11 +42,23 @@ internal sealed class AnthropicWireHandler : DelegatingHandler
 
         headers.Remove("X-Stainless-Timeout");
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode
-            && AnthropicCallScope.Current is { } scope
-            && LlmRetryAfter.TryParse(response.Headers, _timeProvider.GetUtcNow(), out var delay))
+        if (AnthropicCallScope.Current is not { } scope)
         {
-            scope.RetryAfter = delay;
+            return response;
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            if (LlmRetryAfter.TryParse(response.Headers, _timeProvider.GetUtcNow(), out var delay))
+            {
+                scope.RetryAfter = delay;
+            }
+        }
+        else if (scope.Streaming
+            && LlmFailureClassifier.CheckStreamContentType(response.Content.Headers.ContentType?.ToString(), (int)response.StatusCode, _provider) is { } offFormat)
+        {
+            response.Dispose();
+            throw offFormat;
         }
 
         return response;

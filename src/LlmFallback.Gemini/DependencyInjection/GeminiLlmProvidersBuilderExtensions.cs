@@ -48,11 +48,7 @@ public static class GeminiLlmProvidersBuilderExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         var registration = GetOrAddRegistration(builder);
         AddProviderServices(builder.Services, registration, name);
-        builder.Services.AddOptions<LlmProviderOptions>(name).Configure(o =>
-        {
-            o.Type = ProviderType;
-            registration.Defaults.ApplyFlags(name, o);
-        });
+        builder.Services.AddOptions<LlmProviderOptions>(name).Configure(o => o.Type = ProviderType);
 
         if (configureGemini is not null)
         {
@@ -78,7 +74,6 @@ public static class GeminiLlmProvidersBuilderExtensions
 
         // IHttpClientFactory, also for providers whose named client was not registered here.
         services.AddHttpClient();
-        services.AddSingleton<IConfigureOptions<LlmProviderOptions>>(registration.Defaults);
         services.AddSingleton<IPostConfigureOptions<LlmProviderOptions>>(registration.Defaults);
         services.AddSingleton<IValidateOptions<LlmProviderOptions>>(new GeminiProviderOptionsValidator(registration, Environment.GetEnvironmentVariable));
         services.AddSingleton<IValidateOptions<GeminiOptions>>(new GeminiOptionsValidator(registration));

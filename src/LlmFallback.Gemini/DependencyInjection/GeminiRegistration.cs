@@ -12,7 +12,7 @@ internal sealed class GeminiRegistration(IConfiguration? configuration, string c
 
     public string ConfigurationPath { get; } = configurationPath;
 
-    public GeminiCapabilityDefaults Defaults { get; } = new(configuration);
+    public GeminiCapabilityDefaults Defaults { get; } = new();
 
     /// <summary>Returns <see langword="true"/> the first time a provider name is seen.</summary>
     public bool Add(string name) => _providers.Add(name);

@@ -9,7 +9,7 @@ internal static class GeminiErrors
     /// <summary>Error bodies are small; a larger one is not a Gemini error and is classified by status alone.</summary>
     private const int MaxErrorBodyBytes = 64 * 1024;
 
-    public static async Task<LlmProviderException> FromResponseAsync(HttpResponseMessage response, string provider, TimeProvider timeProvider, CancellationToken cancellationToken)
+    public static async Task<LlmProviderException> FromResponseAsync(HttpResponseMessage response, string provider, string apiKey, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
         TimeSpan? headerDelay = LlmRetryAfter.TryParse(response.Headers, timeProvider.GetUtcNow(), out var delay) ? delay : null;
@@ -27,11 +27,14 @@ internal static class GeminiErrors
             // No readable body: the status decides.
         }
 
-        return Create(status, error, headerDelay, provider);
+        return Create(status, error, headerDelay, provider, apiKey);
     }
 
-    /// <summary>Classifies an error, from an HTTP response or from an error object inside a stream.</summary>
-    public static LlmProviderException Create(int status, GeminiError? error, TimeSpan? headerDelay, string provider)
+    /// <summary>
+    /// Classifies an error, from an HTTP response or from an error object inside a stream. The server's message is kept
+    /// (on the inner exception) only with <paramref name="apiKey"/> and anything else shaped like a credential removed.
+    /// </summary>
+    public static LlmProviderException Create(int status, GeminiError? error, TimeSpan? headerDelay, string provider, string apiKey)
     {
         var retryAfter = headerDelay;
         string? reason = null;
@@ -83,7 +86,7 @@ internal static class GeminiErrors
             kind = LlmFailureKind.Authentication;
         }
 
-        var inner = new HttpRequestException(message ?? $"Gemini returned HTTP {status}.", null, status is >= 100 and < 1000 ? (System.Net.HttpStatusCode)status : null);
+        var inner = new HttpRequestException(message is null ? $"Gemini returned HTTP {status}." : LlmSecrets.Scrub(message, apiKey), null, status is >= 100 and < 1000 ? (System.Net.HttpStatusCode)status : null);
         return new LlmProviderException(kind, provider, status, retryAfter, reason ?? code, inner);
     }
 

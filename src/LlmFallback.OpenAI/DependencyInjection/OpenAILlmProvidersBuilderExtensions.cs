@@ -27,22 +27,18 @@ public static class OpenAILlmProvidersBuilderExtensions
         services.AddSingleton(new OpenAIRegistrationState());
         services.AddOptions<OpenAIProviderOptions>();
 
-        var classifier = new OpenAIFailureClassifier();
-        Func<IServiceProvider, string, LlmProviderOptions, Microsoft.Extensions.AI.IChatClient> factory = (sp, name, options) =>
-        {
-            classifier.TimeProvider = sp.GetService<TimeProvider>() ?? TimeProvider.System;
-            return OpenAIChatClientFactory.Create(sp, name, options);
-        };
-        builder.AddProviderType(OpenAIProviderTypes.OpenAI, factory, classifier);
-        builder.AddProviderType(OpenAIProviderTypes.AzureOpenAI, factory, classifier);
-        builder.AddProviderType(OpenAIProviderTypes.OpenAICompatible, factory, classifier);
+        // Each provider gets its own classifier on the application's clock: nothing is shared or changed later.
+        Func<IServiceProvider, string, LlmProviderOptions, ILlmFailureClassifier?> classifier = static (sp, _, _) => new OpenAIFailureClassifier(sp.GetService<TimeProvider>());
+        builder.AddProviderType(OpenAIProviderTypes.OpenAI, OpenAIChatClientFactory.Create, classifier);
+        builder.AddProviderType(OpenAIProviderTypes.AzureOpenAI, OpenAIChatClientFactory.Create, classifier);
+        builder.AddProviderType(OpenAIProviderTypes.OpenAICompatible, OpenAIChatClientFactory.Create, classifier);
 
         var configurationPath = builder.ConfigurationPath;
         var configuration = builder.Configuration;
         services.AddSingleton<IValidateOptions<LlmProviderOptions>>(sp =>
             new OpenAIProviderOptionsValidator(sp.GetRequiredService<IOptionsMonitor<OpenAIProviderOptions>>(), configurationPath));
         services.AddSingleton<IPostConfigureOptions<LlmProviderOptions>>(sp =>
-            new OpenAICapabilityDefaults(sp.GetRequiredService<IOptionsMonitor<OpenAIProviderOptions>>(), configuration));
+            new OpenAICapabilityDefaults(sp.GetRequiredService<IOptionsMonitor<OpenAIProviderOptions>>()));
 
         if (configuration is not null)
         {

@@ -5,43 +5,80 @@ using OpenAIChat = OpenAI.Chat;
 namespace LlmFallback.OpenAI;
 
 /// <summary>
-/// What the adapter adds around the SDK's <see cref="IChatClient"/>: prefill-continuation request fields, and errors
-/// that a server sends inside an open stream (<c>data: {"error":{...}}</c>), which the SDK would pass on as an empty
-/// update, thrown as a classified <see cref="LlmProviderException"/>.
+/// What the adapter adds around the SDK's <see cref="IChatClient"/>: prefill-continuation request fields; errors that
+/// a server sends inside an open stream (<c>data: {"error":{...}}</c>), which the SDK would pass on as an empty
+/// update, thrown as a classified <see cref="LlmProviderException"/>; and the SDK's own exceptions, which carry the
+/// response body and headers (where a server may echo the key), surfaced as classified
+/// <see cref="LlmProviderException"/>s over a scrubbed copy (<see cref="LlmSecrets.Sanitize"/>).
 /// </summary>
 internal sealed class OpenAIAdapterChatClient : DelegatingChatClient
 {
     private readonly string _provider;
     private readonly OpenAIPrefillMode _prefillMode;
+    private readonly OpenAIFailureClassifier _classifier;
+    private readonly string? _apiKey;
 
-    public OpenAIAdapterChatClient(IChatClient innerClient, string provider, OpenAIPrefillMode prefillMode)
+    public OpenAIAdapterChatClient(IChatClient innerClient, string provider, OpenAIPrefillMode prefillMode, OpenAIFailureClassifier classifier, string? apiKey)
         : base(innerClient)
     {
         _provider = provider;
         _prefillMode = prefillMode;
+        _classifier = classifier;
+        _apiKey = apiKey;
     }
 
-    public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         OpenAIPrefill.TryPrepare(_prefillMode, ref messages, ref options);
-        return base.GetResponseAsync(messages, options, cancellationToken);
+        try
+        {
+            return await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Surfaces(ex, out var safe))
+        {
+            throw safe;
+        }
     }
 
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         OpenAIPrefill.TryPrepare(_prefillMode, ref messages, ref options);
-        await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
+        var updates = base.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using (updates.ConfigureAwait(false))
         {
-            // An error event has no choices, so only an update without contents can be one.
-            if (update.Contents.Count == 0
-                && update.RawRepresentation is OpenAIChat.StreamingChatCompletionUpdate raw
-                && raw.Patch.TryGetJson("$.error"u8, out var error))
+            while (true)
             {
-                throw StreamError(error);
-            }
+                try
+                {
+                    if (!await updates.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        break;
+                    }
+                }
+                catch (Exception ex) when (Surfaces(ex, out var safe))
+                {
+                    throw safe;
+                }
 
-            yield return update;
+                // An error event has no choices, so only an update without contents can be one.
+                var update = updates.Current;
+                if (update.Contents.Count == 0
+                    && update.RawRepresentation is OpenAIChat.StreamingChatCompletionUpdate raw
+                    && raw.Patch.TryGetJson("$.error"u8, out var error))
+                {
+                    throw StreamError(error);
+                }
+
+                yield return update;
+            }
         }
+    }
+
+    /// <summary>Whether <paramref name="exception"/> must be surfaced as <paramref name="safe"/> instead of as it is.</summary>
+    private bool Surfaces(Exception exception, out Exception safe)
+    {
+        safe = LlmSecrets.Sanitize(exception, _classifier, _provider, _apiKey);
+        return !ReferenceEquals(safe, exception);
     }
 
     private LlmProviderException StreamError(ReadOnlyMemory<byte> error)

@@ -43,6 +43,7 @@ internal static class OpenAIChatClientFactory
             clientOptions.ProjectId = adapter.Project;
         }
 
+        clientOptions.AddPolicy(new StreamContentTypePolicy(name), PipelinePosition.PerCall);
         var apiVersion = settings.IsAzure ? adapter.ApiVersion : null;
         if (adapter.Headers is { Count: > 0 } || apiVersion is not null)
         {
@@ -63,6 +64,6 @@ internal static class OpenAIChatClientFactory
         var chatClient = new OpenAIChat.ChatClient(options.Model ?? string.Empty, authentication, clientOptions);
 #pragma warning restore OPENAI001
         var prefill = options.Capabilities?.PrefillContinuation == true ? settings.PrefillMode : OpenAIPrefillMode.None;
-        return new OpenAIAdapterChatClient(chatClient.AsIChatClient(), name, prefill);
+        return new OpenAIAdapterChatClient(chatClient.AsIChatClient(), name, prefill, new OpenAIFailureClassifier(services.GetService<TimeProvider>()), key);
     }
 }

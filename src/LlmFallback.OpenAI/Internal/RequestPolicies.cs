@@ -51,3 +51,37 @@ internal sealed class RequestDecorationPolicy : PipelinePolicy
         }
     }
 }
+
+/// <summary>
+/// Checks that a successful answer to a streaming request (the SDK does not buffer those) is an event stream, so an
+/// HTML page or a JSON error sent with status 200 fails as what it is, not as a stream that ended early.
+/// </summary>
+internal sealed class StreamContentTypePolicy(string provider) : PipelinePolicy
+{
+    public override void Process(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
+    {
+        ProcessNext(message, pipeline, currentIndex);
+        Check(message);
+    }
+
+    public override async ValueTask ProcessAsync(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
+    {
+        await ProcessNextAsync(message, pipeline, currentIndex).ConfigureAwait(false);
+        Check(message);
+    }
+
+    private void Check(PipelineMessage message)
+    {
+        if (message.BufferResponse || message.Response is not { IsError: false } response)
+        {
+            return;
+        }
+
+        response.Headers.TryGetValue("Content-Type", out var contentType);
+        if (LlmFailureClassifier.CheckStreamContentType(contentType, response.Status, provider) is { } offFormat)
+        {
+            response.Dispose();
+            throw offFormat;
+        }
+    }
+}

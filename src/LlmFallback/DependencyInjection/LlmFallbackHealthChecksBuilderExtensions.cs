@@ -12,7 +12,7 @@ public static class LlmFallbackHealthChecksBuilderExtensions
     /// <param name="failureStatus">The status when no provider is available; <see langword="null"/> for <see cref="HealthStatus.Unhealthy"/>.</param>
     /// <param name="tags">Tags for filtering checks.</param>
     /// <returns>The builder.</returns>
-    public static IHealthChecksBuilder AddLlmProviders(this IHealthChecksBuilder builder, string name = "llm-providers", HealthStatus? failureStatus = null, IEnumerable<string>? tags = null)
+    public static IHealthChecksBuilder AddLlmProvidersHealthCheck(this IHealthChecksBuilder builder, string name = "llm-providers", HealthStatus? failureStatus = null, IEnumerable<string>? tags = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);

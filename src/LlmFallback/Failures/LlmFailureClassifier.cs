@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http;
+using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text.Json;
 
@@ -18,6 +19,13 @@ namespace LlmFallback;
 public static class LlmFailureClassifier
 {
     private const int MaxInnerDepth = 8;
+
+    /// <summary>
+    /// The error code of a successful answer to a streaming request whose body is not an event stream (an HTML page
+    /// from a proxy or sign-in wall, a JSON error with status 200, plain text): <c>unexpected_content_type</c>. The
+    /// failure is <see cref="LlmFailureKind.ServerError"/>, so the request fails over.
+    /// </summary>
+    public const string UnexpectedContentTypeCode = "unexpected_content_type";
 
     /// <summary>Gets the classifier that applies the shared rules; it recognises every exception.</summary>
     public static ILlmFailureClassifier Default { get; } = new DefaultClassifier();
@@ -41,6 +49,32 @@ public static class LlmFailureClassifier
         }
 
         return new LlmFailure(kind, statusCode, retryAfter, errorCode, exception);
+    }
+
+    /// <summary>
+    /// Checks that a successful answer to a streaming request is an event stream (<c>text/event-stream</c>). Adapters
+    /// call it once the response headers are in, so an HTML page, a JSON error or plain text sent with a 2xx status is
+    /// reported as what it is instead of as a stream that ended early.
+    /// </summary>
+    /// <param name="contentType">The response's <c>Content-Type</c> header value, if any.</param>
+    /// <param name="statusCode">The response's status code.</param>
+    /// <param name="provider">The provider's name, if known.</param>
+    /// <returns>
+    /// <see langword="null"/> for an event stream; otherwise the failure to throw: <see cref="LlmFailureKind.ServerError"/>
+    /// with <see cref="UnexpectedContentTypeCode"/>, whose inner exception names the media type that came.
+    /// </returns>
+    public static LlmProviderException? CheckStreamContentType(string? contentType, int statusCode, string? provider)
+    {
+        if (MediaTypeHeaderValue.TryParse(contentType, out var parsed) && string.Equals(parsed.MediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        // The parsed media type is a token/token pair, never free text; the rest of the header (parameters) is dropped.
+        var mediaType = string.IsNullOrWhiteSpace(contentType) ? "(none)" : parsed?.MediaType ?? "(invalid)";
+        var detail = new InvalidDataException(
+            $"The provider answered a streaming request with HTTP {statusCode.ToString(System.Globalization.CultureInfo.InvariantCulture)} and Content-Type '{mediaType}' instead of an event stream (text/event-stream).");
+        return new LlmProviderException(LlmFailureKind.ServerError, provider, statusCode, retryAfter: null, UnexpectedContentTypeCode, detail);
     }
 
     /// <summary>Maps an HTTP status code alone to a failure kind.</summary>

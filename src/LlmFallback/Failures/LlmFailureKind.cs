@@ -33,7 +33,14 @@ public enum LlmFailureKind
     /// <summary>The provider rejected the request as malformed; sending it again, anywhere, is unlikely to help.</summary>
     BadRequest = 9,
 
-    /// <summary>The caller cancelled. Never a provider failure: it stops the request and fails over nowhere.</summary>
+    /// <summary>
+    /// The call was cancelled. When the provider cancelled it on its side (the caller's token was not cancelled, for
+    /// example a client that throws <see cref="LlmProviderException"/> with this kind), it is no verdict on the
+    /// provider's health: the provider is not retried and the request fails over to the next one. When the caller
+    /// cancelled, nothing is classified: the request stops at once and fails over nowhere; the attempt it cut short is
+    /// recorded with this kind and <see cref="LlmAttemptDecision.Surfaced"/>, and the caller gets its
+    /// <see cref="OperationCanceledException"/>.
+    /// </summary>
     Cancelled = 10,
 
     /// <summary>

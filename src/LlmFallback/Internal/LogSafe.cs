@@ -7,9 +7,14 @@ internal static class LogSafe
 {
     private const int MaxCodeLength = 64;
 
-    /// <summary>Keeps an error code only if it looks like a code (letters, digits, <c>_ - . :</c>), truncated.</summary>
+    /// <summary>Keeps an error code only if it looks like a code (letters, digits, <c>_ - . :</c>) and not like a credential, truncated.</summary>
     public static string Code(string code)
     {
+        if (LlmSecrets.LooksSecret(code))
+        {
+            return "(unprintable error code)";
+        }
+
         var length = Math.Min(code.Length, MaxCodeLength);
         for (var i = 0; i < length; i++)
         {

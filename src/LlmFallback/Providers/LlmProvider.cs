@@ -55,7 +55,7 @@ public sealed partial class LlmProvider
         Client = client;
         Type = options.Type;
         Model = options.Model;
-        Capabilities = options.Capabilities;
+        Capabilities = options.Capabilities.Resolve();
         Pricing = options.Pricing;
         Policy = options.Resilience;
         TimeProvider = timeProvider ?? TimeProvider.System;

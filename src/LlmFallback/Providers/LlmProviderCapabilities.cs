@@ -1,6 +1,10 @@
 namespace LlmFallback;
 
-/// <summary>What a provider's model can do; read by the fallback stage (context-length and rescue decisions) and by routing.</summary>
+/// <summary>
+/// What a provider's model can do, resolved (<see cref="LlmProvider.Capabilities"/>): the configured
+/// <see cref="LlmProviderCapabilityOptions"/>, the adapter's defaults where they were unset, then the defaults below.
+/// Read by the fallback stage (context-length and rescue decisions) and by routing.
+/// </summary>
 public sealed class LlmProviderCapabilities
 {
     /// <summary>Gets or sets the model's context window in tokens, if known.</summary>
@@ -29,6 +33,4 @@ public sealed class LlmProviderCapabilities
     /// </summary>
     /// <value>The default is <see langword="false"/>.</value>
     public bool PrefillContinuation { get; set; }
-
-    internal LlmProviderCapabilities Clone() => (LlmProviderCapabilities)MemberwiseClone();
 }

@@ -44,8 +44,8 @@ public sealed class LlmProviderOptions
     /// <summary>Gets or sets when a replica is taken out of rotation and for how long (used only with <see cref="Replicas"/>).</summary>
     public LlmReplicaHealthOptions ReplicaHealth { get; set; } = new();
 
-    /// <summary>Gets or sets what the model can do.</summary>
-    public LlmProviderCapabilities Capabilities { get; set; } = new();
+    /// <summary>Gets or sets what the model can do; unset values take the adapter's defaults, values set here always win.</summary>
+    public LlmProviderCapabilityOptions Capabilities { get; set; } = new();
 
     /// <summary>Gets or sets what the model costs.</summary>
     public LlmModelPricing Pricing { get; set; } = new();

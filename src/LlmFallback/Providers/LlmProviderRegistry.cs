@@ -47,47 +47,56 @@ public sealed class LlmProviderRegistry : IDisposable
         }
 
         var list = new List<LlmProvider>();
-        foreach (var registration in ordered)
+        try
         {
-            var providerOptions = options.Get(registration.Name);
-            var path = registration.ConfigurationPath;
-            Func<IServiceProvider, string, LlmProviderOptions, IChatClient> factory;
-            ILlmFailureClassifier? typeClassifier = null;
-            if (registration.Factory is not null)
+            foreach (var registration in ordered)
             {
-                factory = registration.Factory;
-                if (providerOptions.Type is { } t && typeMap.TryGetValue(t, out var known))
+                var providerOptions = options.Get(registration.Name);
+                var path = registration.ConfigurationPath;
+                Func<IServiceProvider, string, LlmProviderOptions, IChatClient> factory;
+                ILlmFailureClassifier? typeClassifier = null;
+                if (registration.Factory is not null)
                 {
-                    typeClassifier = known.Classifier;
+                    factory = registration.Factory;
+                    if (providerOptions.Type is { } t && typeMap.TryGetValue(t, out var known))
+                    {
+                        typeClassifier = known.Classifier?.Invoke(services, registration.Name, providerOptions);
+                    }
                 }
-            }
-            else if (providerOptions.Type is null)
-            {
-                throw new InvalidOperationException(MissingType(path, typeMap));
-            }
-            else if (typeMap.TryGetValue(providerOptions.Type, out var type))
-            {
-                factory = type.Factory;
-                typeClassifier = type.Classifier;
-            }
-            else
-            {
-                throw new InvalidOperationException(UnknownType(path, providerOptions.Type, typeMap));
-            }
+                else if (providerOptions.Type is null)
+                {
+                    throw new InvalidOperationException(MissingType(path, typeMap));
+                }
+                else if (typeMap.TryGetValue(providerOptions.Type, out var type))
+                {
+                    factory = type.Factory;
+                    typeClassifier = type.Classifier?.Invoke(services, registration.Name, providerOptions);
+                }
+                else
+                {
+                    throw new InvalidOperationException(UnknownType(path, providerOptions.Type, typeMap));
+                }
 
-            var client = factory(services, registration.Name, providerOptions)
-                ?? throw new InvalidOperationException($"The factory of provider '{registration.Name}' returned no client.");
-            _owned.Add(client);
-            var upstreamName = providerOptions.Upstream ?? registration.Name;
-            if (!upstreams.TryGetValue(upstreamName, out var upstream))
-            {
-                upstreams[upstreamName] = upstream = new UpstreamState(upstreamName);
-            }
+                var client = factory(services, registration.Name, providerOptions)
+                    ?? throw new InvalidOperationException($"The factory of provider '{registration.Name}' returned no client.");
+                _owned.Add(client);
+                var upstreamName = providerOptions.Upstream ?? registration.Name;
+                if (!upstreams.TryGetValue(upstreamName, out var upstream))
+                {
+                    upstreams[upstreamName] = upstream = new UpstreamState(upstreamName);
+                }
 
-            var classifiers = typeClassifier is null ? shared : [typeClassifier, .. shared];
-            var provider = new LlmProvider(registration.Name, client, providerOptions, classifiers, timeProvider, loggerFactory, upstream, path);
-            _byName[registration.Name] = provider;
-            list.Add(provider);
+                var classifiers = typeClassifier is null ? shared : [typeClassifier, .. shared];
+                var provider = new LlmProvider(registration.Name, client, providerOptions, classifiers, timeProvider, loggerFactory, upstream, path);
+                _byName[registration.Name] = provider;
+                list.Add(provider);
+            }
+        }
+        catch
+        {
+            // A later factory (or a provider's validation) failed: the clients made so far have no other owner.
+            Dispose();
+            throw;
         }
 
         _providers = [.. list];
@@ -150,7 +159,7 @@ public sealed class LlmProviderRegistry : IDisposable
         {
             if (!_byName.TryGetValue(names[i], out var provider))
             {
-                throw new InvalidOperationException($"{configurationKey}:{i} names provider '{names[i]}', which is not registered. Registered providers: {Names()}.");
+                throw new InvalidOperationException(NotRegistered(configurationKey, i, names[i], _byName.Keys));
             }
 
             chain.Add(provider);
@@ -160,6 +169,11 @@ public sealed class LlmProviderRegistry : IDisposable
     }
 
     private string Names() => _providers.Length == 0 ? "(none)" : string.Join(", ", _byName.Keys);
+
+    /// <summary>The message for a list entry (<c>Chain</c>, <c>ContextWindowFallbacks</c>) that names no registered provider.</summary>
+    internal static string NotRegistered(string configurationKey, int index, string name, IReadOnlyCollection<string> registered) =>
+        $"{configurationKey}:{index.ToString(System.Globalization.CultureInfo.InvariantCulture)} names provider '{name}', which is not registered. " +
+        $"Registered providers: {(registered.Count == 0 ? "(none)" : string.Join(", ", registered))}.";
 
     /// <summary>The adapter types by name (case-insensitive); a type registered twice keeps the last registration.</summary>
     internal static Dictionary<string, LlmProviderTypeRegistration> TypeMap(IEnumerable<LlmProviderTypeRegistration> types)
@@ -187,5 +201,8 @@ public sealed class LlmProviderRegistry : IDisposable
 /// <summary>A provider name added to the registry, with its code-first client factory if it has one.</summary>
 internal sealed record LlmProviderRegistration(string Name, string ConfigurationPath, Func<IServiceProvider, string, LlmProviderOptions, IChatClient>? Factory);
 
-/// <summary>An adapter type that configuration can name in <c>Type</c>.</summary>
-internal sealed record LlmProviderTypeRegistration(string Type, Func<IServiceProvider, string, LlmProviderOptions, IChatClient> Factory, ILlmFailureClassifier? Classifier);
+/// <summary>An adapter type that configuration can name in <c>Type</c>; its classifier is made once per provider.</summary>
+internal sealed record LlmProviderTypeRegistration(
+    string Type,
+    Func<IServiceProvider, string, LlmProviderOptions, IChatClient> Factory,
+    Func<IServiceProvider, string, LlmProviderOptions, ILlmFailureClassifier?>? Classifier);

@@ -69,13 +69,19 @@ public sealed class LlmProvidersBuilder
     /// <summary>Makes an adapter type available to providers that name it in <c>Type</c>; called by adapter packages.</summary>
     /// <param name="type">The type name, matched case-insensitively.</param>
     /// <param name="clientFactory">Makes a client from the services, the provider's name and its validated options.</param>
-    /// <param name="classifier">Classifies the adapter's own exceptions, tried before the shared rules.</param>
+    /// <param name="classifierFactory">
+    /// Makes the classifier of the adapter's own exceptions for one provider, from the same arguments (so it can hold
+    /// the provider's clock or settings, and nothing is shared between providers); tried before the shared rules.
+    /// </param>
     /// <returns>This builder.</returns>
-    public LlmProvidersBuilder AddProviderType(string type, Func<IServiceProvider, string, LlmProviderOptions, IChatClient> clientFactory, ILlmFailureClassifier? classifier = null)
+    public LlmProvidersBuilder AddProviderType(
+        string type,
+        Func<IServiceProvider, string, LlmProviderOptions, IChatClient> clientFactory,
+        Func<IServiceProvider, string, LlmProviderOptions, ILlmFailureClassifier?>? classifierFactory = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(type);
         ArgumentNullException.ThrowIfNull(clientFactory);
-        Services.AddSingleton(new LlmProviderTypeRegistration(type, clientFactory, classifier));
+        Services.AddSingleton(new LlmProviderTypeRegistration(type, clientFactory, classifierFactory));
         return this;
     }
 
@@ -158,7 +164,9 @@ public sealed class LlmProvidersBuilder
             sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()));
         services.TryAddSingleton(sp => new LlmRetryBudget(sp.GetRequiredService<IOptions<LlmRetryBudgetOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlmProviderOptions>, LlmProviderOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FallbackOptions>>(new FallbackOptionsValidator($"{ConfigurationPath}:Fallback")));
+        var fallbackPrefix = $"{ConfigurationPath}:Fallback";
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FallbackOptions>, FallbackOptionsValidator>(
+            sp => new FallbackOptionsValidator(fallbackPrefix, sp.GetServices<LlmProviderRegistration>())));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlmRetryBudgetOptions>>(new LlmRetryBudgetOptionsValidator($"{ConfigurationPath}:RetryBudget")));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlmProviderTypeCheck>, LlmProviderTypeValidator>());
         var fallback = services.AddOptions<FallbackOptions>();
@@ -170,9 +178,8 @@ public sealed class LlmProvidersBuilder
             var budgetSection = Configuration.GetSection("RetryBudget");
             fallback.Configure(o => fallbackSection.Bind(o));
             budget.Configure(o => budgetSection.Bind(o));
-            var fallbackPath = $"{ConfigurationPath}:Fallback";
             var budgetPath = $"{ConfigurationPath}:RetryBudget";
-            services.AddSingleton<IOptionsChangeTokenSource<FallbackOptions>>(sp => new ValidatedOptionsChangeTokenSource<FallbackOptions>(Options.DefaultName, fallbackSection, fallbackPath, sp));
+            services.AddSingleton<IOptionsChangeTokenSource<FallbackOptions>>(sp => new ValidatedOptionsChangeTokenSource<FallbackOptions>(Options.DefaultName, fallbackSection, fallbackPrefix, sp));
             services.AddSingleton<IOptionsChangeTokenSource<LlmRetryBudgetOptions>>(sp => new ValidatedOptionsChangeTokenSource<LlmRetryBudgetOptions>(Options.DefaultName, budgetSection, budgetPath, sp));
         }
 

@@ -17,7 +17,6 @@ public sealed class LlmReplicaPools : IDisposable
 {
     private readonly ConcurrentDictionary<string, ReplicaPoolSlot> _slots = new(StringComparer.Ordinal);
     private readonly IOptionsMonitor<LlmProviderOptions> _providers;
-    private readonly IOptionsMonitor<FallbackOptions>? _fallback;
     private readonly Dictionary<string, string> _paths = new(StringComparer.OrdinalIgnoreCase);
     private readonly TimeProvider _time;
     private readonly ILogger? _logger;
@@ -25,13 +24,11 @@ public sealed class LlmReplicaPools : IDisposable
 
     internal LlmReplicaPools(
         IOptionsMonitor<LlmProviderOptions> providers,
-        IOptionsMonitor<FallbackOptions>? fallback,
         IEnumerable<LlmProviderRegistration> registrations,
         TimeProvider timeProvider,
         ILoggerFactory? loggerFactory)
     {
         _providers = providers;
-        _fallback = fallback;
         _time = timeProvider;
         _logger = loggerFactory?.CreateLogger("LlmFallback.Replicas");
         foreach (var r in registrations)
@@ -56,34 +53,12 @@ public sealed class LlmReplicaPools : IDisposable
 
     internal static LlmReplicaPools Create(IServiceProvider services) => new(
         services.GetRequiredService<IOptionsMonitor<LlmProviderOptions>>(),
-        services.GetService<IOptionsMonitor<FallbackOptions>>(),
         services.GetServices<LlmProviderRegistration>(),
         services.GetService<TimeProvider>() ?? TimeProvider.System,
         services.GetService<ILoggerFactory>());
 
     internal ReplicaPoolSlot GetSlot(string providerName) =>
         _slots.GetOrAdd(providerName, static (name, self) => new ReplicaPoolSlot(self.Build(name, self._providers.Get(name))), this);
-
-    /// <summary>
-    /// The shortest deadline the attempt policy can put on a call to this provider: a cancellation after that much
-    /// silence from a replica is that deadline, not the caller, so it counts as the replica's timeout.
-    /// </summary>
-    internal static TimeSpan ShortestDeadline(LlmProviderOptions options, FallbackOptions? fallback)
-    {
-        var policy = options.Resilience ?? new();
-        var streaming = fallback?.Streaming ?? new StreamingFallbackOptions();
-        var shortest = Timeout.InfiniteTimeSpan;
-        Span<TimeSpan> deadlines = [policy.AttemptTimeout, policy.FirstTokenTimeout ?? streaming.FirstTokenTimeout, policy.IdleTimeout ?? streaming.IdleTimeout];
-        foreach (var d in deadlines)
-        {
-            if (d > TimeSpan.Zero && (shortest == Timeout.InfiniteTimeSpan || d < shortest))
-            {
-                shortest = d;
-            }
-        }
-
-        return shortest;
-    }
 
     private ReplicaPool? Build(string name, LlmProviderOptions options)
     {
@@ -100,7 +75,7 @@ public sealed class LlmReplicaPools : IDisposable
             throw new OptionsValidationException(name, typeof(LlmProviderOptions), errors);
         }
 
-        return new ReplicaPool(name, path, options, ShortestDeadline(options, _fallback?.CurrentValue), _time, _logger);
+        return new ReplicaPool(name, path, options, _time, _logger);
     }
 
     private void OnProviderChanged(LlmProviderOptions options, string? name)
@@ -111,7 +86,7 @@ public sealed class LlmReplicaPools : IDisposable
         }
 
         // A reload of an unrelated key keeps the pool (and what it learned about its replicas).
-        var shape = ReplicaPoolSlot.Shape(options, ShortestDeadline(options, _fallback?.CurrentValue));
+        var shape = ReplicaPoolSlot.Shape(options);
         if (shape != slot.CurrentShape)
         {
             slot.Replace(Build(name, options), shape);
@@ -134,7 +109,7 @@ internal sealed class ReplicaPoolSlot
 
     public string CurrentShape { get; private set; }
 
-    public static string Shape(LlmProviderOptions options, TimeSpan silence)
+    public static string Shape(LlmProviderOptions options)
     {
         if (options.Replicas is not { Count: > 0 } replicas)
         {
@@ -143,7 +118,7 @@ internal sealed class ReplicaPoolSlot
 
         var health = options.ReplicaHealth ?? new();
         var text = new StringBuilder()
-            .Append(CultureInfo.InvariantCulture, $"{options.Balancing}|{options.Endpoint}|{health.ConsecutiveFailures}|{health.BaseEjectionTime}|{health.MaxEjectionTime}|{silence}");
+            .Append(CultureInfo.InvariantCulture, $"{options.Balancing}|{options.Endpoint}|{health.ConsecutiveFailures}|{health.BaseEjectionTime}|{health.MaxEjectionTime}");
         foreach (var r in replicas)
         {
             text.Append(CultureInfo.InvariantCulture, $"|{r?.Endpoint} {r?.Weight}");

@@ -47,7 +47,7 @@ internal sealed class Replica
 /// (its probe, or the soonest replica when none was in rotation), so its verdict moves the replica in or out.
 /// <see cref="Claimed"/>: it holds the replica's single probe permit.
 /// </summary>
-internal readonly record struct ReplicaPick(Replica Replica, bool Probe, bool Claimed, long Started)
+internal readonly record struct ReplicaPick(Replica Replica, bool Probe, bool Claimed)
 {
     /// <summary>The same pick once the response headers gave their verdict: what the body does is ordinary traffic.</summary>
     public ReplicaPick AfterHeaders() => this with { Probe = false, Claimed = false };

@@ -39,7 +39,8 @@ internal sealed partial class ReplicaPool
     /// <summary>Applies the verdict of an exception from the transport (or of a cancellation) while waiting for headers.</summary>
     public void OnException(in ReplicaPick pick, Exception exception, CancellationToken cancellationToken)
     {
-        if (Classify(exception, pick.Started, cancellationToken) is { } kind)
+        var attempt = LlmAttemptContext.Current;
+        if (Classify(exception, cancellationToken.IsCancellationRequested || attempt?.Token.IsCancellationRequested == true, attempt) is { } kind)
         {
             OnFailure(pick, kind);
         }
@@ -50,20 +51,21 @@ internal sealed partial class ReplicaPool
     }
 
     /// <summary>
-    /// What an exception says about the replica: transport failures and the transport's own timeouts count; a
-    /// cancellation counts as a timeout only when the replica had been silent since <paramref name="silentSince"/>
-    /// for about as long as the attempt policy's shortest deadline; anything else says nothing.
+    /// What an exception says about the replica. Once the request was cancelled, whatever it threw is the
+    /// cancellation's doing: the replica's timeout only when <paramref name="attempt"/> says its deadline fired,
+    /// otherwise the caller's business (no attempt context: the caller's). Without a cancellation, transport failures
+    /// and the transport's own timeouts count; anything else says nothing.
     /// </summary>
-    public LlmFailureKind? Classify(Exception exception, long silentSince, CancellationToken cancellationToken) => exception switch
-    {
-        OperationCanceledException when cancellationToken.IsCancellationRequested => IsSilentTimeout(silentSince) ? LlmFailureKind.Timeout : null,
-        OperationCanceledException or TimeoutException => LlmFailureKind.Timeout,
-        HttpRequestException or IOException or SocketException => LlmFailureKind.Transport,
-        _ => null,
-    };
+    public static LlmFailureKind? Classify(Exception exception, bool cancelled, LlmAttemptContext? attempt) =>
+        cancelled ? CancellationVerdict(attempt) : exception switch
+        {
+            OperationCanceledException or TimeoutException => LlmFailureKind.Timeout,
+            HttpRequestException or IOException or SocketException => LlmFailureKind.Transport,
+            _ => null,
+        };
 
-    /// <summary>Tells whether a replica silent since <paramref name="since"/> (a timestamp) has been so for a timeout's worth.</summary>
-    public bool IsSilentTimeout(long since) => since != 0 && _time.GetTimestamp() - since >= _silenceTicks;
+    /// <summary>A cancellation is the replica's timeout only when the attempt's own deadline fired.</summary>
+    public static LlmFailureKind? CancellationVerdict(LlmAttemptContext? attempt) => attempt?.TimedOut == true ? LlmFailureKind.Timeout : null;
 
     public void OnSuccess(in ReplicaPick pick)
     {

@@ -19,7 +19,6 @@ internal sealed partial class ReplicaPool
     private readonly int _failureThreshold;
     private readonly long _baseEjectionTicks;
     private readonly long _maxEjectionTicks;
-    private readonly long _silenceTicks;
     private readonly long _probeStaleTicks;
     private readonly Lock _gate = new();
     private Replica[] _rotation = [];
@@ -31,17 +30,13 @@ internal sealed partial class ReplicaPool
     /// <param name="provider">The provider's name, for logs.</param>
     /// <param name="configurationPath">The provider's configuration key, for messages.</param>
     /// <param name="options">The provider's options; <see cref="LlmProviderOptions.Replicas"/> must not be empty.</param>
-    /// <param name="silence">
-    /// The shortest deadline the attempt policy enforces. A cancelled request whose replica stayed silent for (nearly)
-    /// that long is counted as a timeout; an earlier cancellation is the caller's business and counts for nothing.
-    /// </param>
     /// <param name="timeProvider">The clock.</param>
     /// <param name="logger">Logs ejections and recoveries.</param>
-    public ReplicaPool(string provider, string configurationPath, LlmProviderOptions options, TimeSpan silence, TimeProvider timeProvider, ILogger? logger)
+    public ReplicaPool(string provider, string configurationPath, LlmProviderOptions options, TimeProvider timeProvider, ILogger? logger)
     {
         Provider = provider;
         ConfigurationPath = configurationPath;
-        Shape = ReplicaPoolSlot.Shape(options, silence);
+        Shape = ReplicaPoolSlot.Shape(options);
         _time = timeProvider;
         _logger = logger ?? NullLogger.Instance;
         _leastInFlight = options.Balancing == LlmReplicaBalancing.LeastInFlight;
@@ -50,9 +45,9 @@ internal sealed partial class ReplicaPool
         _baseEjectionTicks = Ticks(health.BaseEjectionTime);
         _maxEjectionTicks = Math.Max(_baseEjectionTicks, Ticks(health.MaxEjectionTime));
 
-        // Shortened by a tenth: the attempt's deadline was armed a little before this request was sent.
-        _silenceTicks = silence == Timeout.InfiniteTimeSpan || silence <= TimeSpan.Zero ? long.MaxValue : Ticks(silence * 0.9);
-        _probeStaleTicks = Math.Max(_baseEjectionTicks, _silenceTicks == long.MaxValue ? 0 : _silenceTicks);
+        // Every probe reports when its attempt ends (answered, failed, timed out or cancelled); one that has not after
+        // the longest ejection is stuck on a request nobody ends, and another request takes the permit.
+        _probeStaleTicks = _maxEjectionTicks;
 
         var replicas = options.Replicas;
         _replicas = new Replica[replicas.Count];
@@ -106,7 +101,7 @@ internal sealed partial class ReplicaPool
         if (now >= Volatile.Read(ref _nextDue) && TakeDue(now) is { } probe)
         {
             Interlocked.Increment(ref probe.InFlight);
-            return new ReplicaPick(probe, Probe: true, Claimed: true, now);
+            return new ReplicaPick(probe, Probe: true, Claimed: true);
         }
 
         var rotation = Volatile.Read(ref _rotation);
@@ -120,7 +115,7 @@ internal sealed partial class ReplicaPool
         var outside = chosen is null;
         chosen ??= Soonest();
         Interlocked.Increment(ref chosen.InFlight);
-        return new ReplicaPick(chosen, Probe: outside, Claimed: false, now);
+        return new ReplicaPick(chosen, Probe: outside, Claimed: false);
     }
 
     /// <summary>Ends a request's hold on its replica (once: after the response body, or on failure or cancellation).</summary>
@@ -208,9 +203,6 @@ internal sealed partial class ReplicaPool
 
         return best;
     }
-
-    /// <summary>Gets the pool clock's current timestamp.</summary>
-    public long TimeNow() => _time.GetTimestamp();
 
     private long Ticks(TimeSpan value) => (long)(value.TotalSeconds * _time.TimestampFrequency);
 }

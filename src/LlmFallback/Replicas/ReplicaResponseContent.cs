@@ -6,16 +6,24 @@ namespace LlmFallback;
 /// <summary>
 /// Wraps a replica's response body so the replica stays counted in flight until the body is over: read to its end,
 /// failed, disposed, or cancelled. Releases exactly once. A transport failure mid-body counts against the replica; so
-/// does a cancellation or disposal while a read had been waiting on the replica for a timeout's worth (the attempt
-/// policy's idle deadline); any other early end says nothing about the replica.
+/// does an early end that the attempt's own deadline caused (<see cref="LlmAttemptContext.TimedOut"/>); any other early
+/// end (the caller cancelled, stopped reading, or there is no attempt context) says nothing about the replica.
 /// </summary>
+/// <remarks>
+/// The request's token is watched, and so is the attempt's (<see cref="LlmAttemptContext.Token"/>) when the body was
+/// received inside an attempt: <see cref="HttpClient"/> links the request's token into a source it disposes once the
+/// headers have arrived, so with <see cref="HttpCompletionOption.ResponseHeadersRead"/> only the attempt's token still
+/// reports a cancellation. Without an attempt context such a cancellation releases the replica at the next read of the
+/// body (which fails with it) or when the response is disposed.
+/// </remarks>
 internal sealed class ReplicaResponseContent : HttpContent
 {
     private readonly HttpContent _inner;
     private readonly ReplicaPool _pool;
     private readonly ReplicaPick _pick;
+    private readonly LlmAttemptContext? _attempt;
     private readonly CancellationTokenRegistration _cancellation;
-    private long _readStarted;
+    private readonly CancellationTokenRegistration _attemptCancellation;
     private int _finished;
 
     public ReplicaResponseContent(HttpContent inner, ReplicaPool pool, ReplicaPick pick, CancellationToken cancellationToken)
@@ -23,6 +31,7 @@ internal sealed class ReplicaResponseContent : HttpContent
         _inner = inner;
         _pool = pool;
         _pick = pick;
+        _attempt = LlmAttemptContext.Current;
         foreach (var header in inner.Headers.NonValidated)
         {
             var values = header.Value;
@@ -39,6 +48,11 @@ internal sealed class ReplicaResponseContent : HttpContent
         if (cancellationToken.CanBeCanceled)
         {
             _cancellation = cancellationToken.UnsafeRegister(static s => ((ReplicaResponseContent)s!).Finish(null, cancelled: true, CancellationToken.None), this);
+        }
+
+        if (_attempt is { Token: { CanBeCanceled: true } attemptToken } && attemptToken != cancellationToken)
+        {
+            _attemptCancellation = attemptToken.UnsafeRegister(static s => ((ReplicaResponseContent)s!).Finish(null, cancelled: true, CancellationToken.None), this);
         }
     }
 
@@ -109,11 +123,8 @@ internal sealed class ReplicaResponseContent : HttpContent
         base.Dispose(disposing);
     }
 
-    private void ReadStarting() => Volatile.Write(ref _readStarted, _pool.TimeNow());
-
     private void ReadCompleted(int read, int requested)
     {
-        Volatile.Write(ref _readStarted, 0);
         if (read == 0 && requested > 0)
         {
             Finish(null, cancelled: false, CancellationToken.None);
@@ -122,7 +133,7 @@ internal sealed class ReplicaResponseContent : HttpContent
 
     /// <summary>
     /// Releases the replica once. <paramref name="exception"/> null and not <paramref name="cancelled"/>: the body ended.
-    /// <paramref name="cancelled"/>: disposed or cancelled early; a timeout only if a read was waiting long enough.
+    /// <paramref name="cancelled"/>: disposed or cancelled early; a timeout only if the attempt's deadline did it.
     /// </summary>
     private void Finish(Exception? exception, bool cancelled, CancellationToken cancellationToken)
     {
@@ -132,10 +143,10 @@ internal sealed class ReplicaResponseContent : HttpContent
         }
 
         _cancellation.Unregister();
-        var readStarted = Volatile.Read(ref _readStarted);
+        _attemptCancellation.Unregister();
         LlmFailureKind? failure = exception is not null
-            ? _pool.Classify(exception, readStarted, cancellationToken)
-            : cancelled && _pool.IsSilentTimeout(readStarted) ? LlmFailureKind.Timeout : null;
+            ? ReplicaPool.Classify(exception, cancellationToken.IsCancellationRequested || _attempt?.Token.IsCancellationRequested == true, _attempt)
+            : cancelled ? ReplicaPool.CancellationVerdict(_attempt) : null;
         if (failure is { } kind)
         {
             _pool.OnFailure(_pick, kind);
@@ -163,7 +174,6 @@ internal sealed class ReplicaResponseContent : HttpContent
 
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            owner.ReadStarting();
             ValueTask<int> pending;
             try
             {
@@ -190,7 +200,6 @@ internal sealed class ReplicaResponseContent : HttpContent
 
         public override int Read(Span<byte> buffer)
         {
-            owner.ReadStarting();
             int read;
             try
             {

@@ -22,7 +22,7 @@ public sealed class AnthropicConformanceTests : ProviderConformanceTests<Anthrop
 
     protected override LlmProvider CreateProvider(Uri baseAddress, TimeProvider timeProvider)
     {
-        var services = AnthropicTestServices.Build(baseAddress, timeProvider, model: Model);
+        var services = AnthropicTestServices.Build(baseAddress, timeProvider, model: Model, services: s => s.AddSingleton(LoggerFactory));
         _services.Add(services);
         return services.GetRequiredKeyedService<LlmProvider>("claude");
     }

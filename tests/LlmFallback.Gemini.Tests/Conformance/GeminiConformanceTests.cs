@@ -29,6 +29,7 @@ public sealed class GeminiConformanceTests : ProviderConformanceTests<GeminiLoop
     {
         var services = new ServiceCollection();
         services.AddSingleton(timeProvider);
+        services.AddSingleton(LoggerFactory);
         services.AddLlmProviders().AddGeminiProvider("gemini", o =>
         {
             o.Model = Model;

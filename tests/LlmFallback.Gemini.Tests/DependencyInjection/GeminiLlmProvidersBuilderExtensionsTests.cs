@@ -160,6 +160,54 @@ public class GeminiLlmProvidersBuilderExtensionsTests : IAsyncLifetime
         Assert.Equal(1_048_576, capabilities.ContextWindow);
     }
 
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    public void AddProvider_VisionSetInCodeBeforeAddGemini_ExplicitValueWins(bool? inCode, bool expected)
+    {
+        var services = new ServiceCollection();
+        services.AddLlmProviders()
+            .AddProvider("g", "Gemini", o =>
+            {
+                o.Model = "gemini-2.5-flash";
+                o.ApiKey = "k";
+                if (inCode is { } value)
+                {
+                    o.Capabilities.Vision = value;
+                    o.Capabilities.JsonSchema = value;
+                }
+            })
+            .AddGemini();
+        using var sp = services.BuildServiceProvider();
+
+        var capabilities = sp.GetRequiredKeyedService<LlmProvider>("g").Capabilities;
+
+        Assert.Equal(expected, capabilities.Vision);
+        Assert.Equal(expected, capabilities.JsonSchema);
+    }
+
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData(true, true)]
+    [InlineData(false, false)]
+    public void AddGeminiProvider_PrefillSetInCode_ExplicitValueWins(bool? inCode, bool expected)
+    {
+        var services = new ServiceCollection();
+        services.AddLlmProviders().AddGeminiProvider("g", o =>
+        {
+            o.Model = "gemini-2.5-flash";
+            o.ApiKey = "k";
+            if (inCode is { } value)
+            {
+                o.Capabilities.PrefillContinuation = value;
+            }
+        });
+        using var sp = services.BuildServiceProvider();
+
+        Assert.Equal(expected, sp.GetRequiredKeyedService<LlmProvider>("g").Capabilities.PrefillContinuation);
+    }
+
     [Fact]
     public void AddGemini_UnknownModel_LeavesLimitsUnknown()
     {

@@ -5,7 +5,7 @@ namespace LlmFallback.Gemini.Tests;
 public class GeminiErrorsTests
 {
     private static LlmProviderException Classify(int status, string body, TimeSpan? header = null) =>
-        GeminiErrors.Create(status, GeminiErrors.Parse(Encoding.UTF8.GetBytes(body)), header, "gem");
+        GeminiErrors.Create(status, GeminiErrors.Parse(Encoding.UTF8.GetBytes(body)), header, "gem", "test-api-key");
 
     public static TheoryData<int, string, LlmFailureKind, string?> RealBodies => new()
     {
@@ -39,7 +39,7 @@ public class GeminiErrorsTests
         catch (System.Text.Json.JsonException)
         {
             // Non-JSON bodies never reach Create in the client (it catches the parse error); classify by status.
-            ex = GeminiErrors.Create(status, null, null, "gem");
+            ex = GeminiErrors.Create(status, null, null, "gem", "test-api-key");
         }
 
         Assert.Equal(kind, ex.Kind);
@@ -63,7 +63,7 @@ public class GeminiErrorsTests
 
         Assert.Equal(TimeSpan.FromSeconds(5), Classify(429, body, TimeSpan.FromSeconds(5)).RetryAfter);
         Assert.Equal(TimeSpan.FromSeconds(2), Classify(429, body, TimeSpan.FromSeconds(1)).RetryAfter);
-        Assert.Equal(TimeSpan.FromSeconds(3), GeminiErrors.Create(429, null, TimeSpan.FromSeconds(3), "gem").RetryAfter);
+        Assert.Equal(TimeSpan.FromSeconds(3), GeminiErrors.Create(429, null, TimeSpan.FromSeconds(3), "gem", "test-api-key").RetryAfter);
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public abstract class OpenAIConformanceTestsBase<TServer> : ProviderConformanceT
 
     protected override LlmProvider CreateProvider(Uri baseAddress, TimeProvider timeProvider)
     {
-        var sp = TestProviders.Build(b => Register(b, baseAddress), time: timeProvider);
+        var sp = TestProviders.Build(b => Register(b, baseAddress), time: timeProvider, services: s => s.AddSingleton(LoggerFactory));
         _services.Add(sp);
         return sp.GetRequiredKeyedService<LlmProvider>("p");
     }

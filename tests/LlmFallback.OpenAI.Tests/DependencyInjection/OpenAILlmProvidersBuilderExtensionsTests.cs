@@ -4,6 +4,7 @@ using LlmFallback.Conformance;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace LlmFallback.OpenAI.Tests.DependencyInjection;
 
@@ -239,6 +240,26 @@ public sealed class OpenAILlmProvidersBuilderExtensionsTests : IAsyncLifetime
         Assert.Same(provider, sp.GetRequiredService<LlmProviderRegistry>().GetProvider("openai"));
         Assert.Equal("OpenAI", provider.Type);
         Assert.Equal(128_000, provider.Capabilities.ContextWindow);
+    }
+
+    [Fact]
+    public void AddOpenAI_ProvidersOfTwoServiceProviders_ClassifyWithTheirOwnClock()
+    {
+        var services = new ServiceCollection();
+        services.AddLlmProviders().AddOpenAIProvider("p", o => { o.Model = "gpt-4o-mini"; o.ApiKey = "test-key"; });
+        var early = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
+        var late = new FakeTimeProvider(early.GetUtcNow().AddSeconds(20));
+        services.AddSingleton<TimeProvider>(early);
+        using var first = services.BuildServiceProvider();
+        var a = first.GetRequiredKeyedService<LlmProvider>("p");
+        services.AddSingleton<TimeProvider>(late);
+        using var second = services.BuildServiceProvider();
+        var b = second.GetRequiredKeyedService<LlmProvider>("p");
+        var error = TestPipelineResponse.Exception(429, "{}", ("Retry-After", "Thu, 01 Jan 2026 12:00:30 GMT"));
+
+        Assert.Equal(TimeSpan.FromSeconds(30), a.Classify(error).RetryAfter);
+        Assert.Equal(TimeSpan.FromSeconds(10), b.Classify(error).RetryAfter);
+        Assert.Equal(TimeSpan.FromSeconds(30), a.Classify(error).RetryAfter);
     }
 
     [Fact]

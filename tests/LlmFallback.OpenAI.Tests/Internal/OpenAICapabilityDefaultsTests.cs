@@ -8,7 +8,7 @@ public class OpenAICapabilityDefaultsTests
     private static LlmProviderCapabilities Capabilities(Dictionary<string, string?> configuration, Action<LlmProvidersBuilder>? configure = null)
     {
         using var sp = TestProviders.Build(b => { b.AddOpenAI(); configure?.Invoke(b); }, configuration);
-        return sp.GetRequiredService<IOptionsMonitor<LlmProviderOptions>>().Get("p").Capabilities;
+        return sp.GetRequiredKeyedService<LlmProvider>("p").Capabilities;
     }
 
     private static Dictionary<string, string?> Config(string type, string model, params (string Key, string Value)[] values)
@@ -98,6 +98,52 @@ public class OpenAICapabilityDefaultsTests
     public void PostConfigure_PrefillOffInConfiguration_StaysOff()
     {
         Assert.False(Capabilities(Config("OpenAICompatible", "m", ("Preset", "vLLM"), ("Capabilities:PrefillContinuation", "false"))).PrefillContinuation);
+    }
+
+    [Theory]
+    [InlineData("vLLM", null, true)]
+    [InlineData("vLLM", false, false)]
+    [InlineData("vLLM", true, true)]
+    [InlineData("LMStudio", null, false)]
+    [InlineData("LMStudio", true, true)]
+    [InlineData("LMStudio", false, false)]
+    public void Provider_PresetWithPrefillSetInCode_ExplicitValueWins(string preset, bool? inCode, bool expected)
+    {
+        using var sp = TestProviders.Build(b => b.AddOpenAICompatibleProvider("p", preset, o =>
+        {
+            o.Model = "m";
+            if (inCode is { } value)
+            {
+                o.Capabilities.PrefillContinuation = value;
+            }
+        }));
+
+        Assert.Equal(expected, sp.GetRequiredKeyedService<LlmProvider>("p").Capabilities.PrefillContinuation);
+    }
+
+    [Fact]
+    public void Provider_ModelDefaultsContradictedInCode_ExplicitValuesWin()
+    {
+        using var sp = TestProviders.Build(b => b
+            .AddOpenAIProvider("vision-off", o => { o.Model = "gpt-4o"; o.ApiKey = "k"; o.Capabilities.Vision = false; o.Capabilities.JsonSchema = false; })
+            .AddOpenAIProvider("tools-on", o => { o.Model = "o1-mini"; o.ApiKey = "k"; o.Capabilities.Tools = true; }));
+
+        var visionOff = sp.GetRequiredKeyedService<LlmProvider>("vision-off").Capabilities;
+        Assert.False(visionOff.Vision);
+        Assert.False(visionOff.JsonSchema);
+        Assert.True(visionOff.Tools);
+        Assert.True(sp.GetRequiredKeyedService<LlmProvider>("tools-on").Capabilities.Tools);
+    }
+
+    [Fact]
+    public void Provider_UnsetInCodeAndConfiguration_GetsTheModelDefaults()
+    {
+        using var sp = TestProviders.Build(b => b.AddOpenAIProvider("p", o => { o.Model = "o1-mini"; o.ApiKey = "k"; }));
+
+        var caps = sp.GetRequiredKeyedService<LlmProvider>("p").Capabilities;
+
+        Assert.False(caps.Tools);
+        Assert.False(caps.PrefillContinuation);
     }
 
     [Fact]

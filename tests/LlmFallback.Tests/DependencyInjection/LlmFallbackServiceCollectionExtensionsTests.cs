@@ -27,8 +27,114 @@ public class LlmFallbackServiceCollectionExtensionsTests
         var services = new ServiceCollection();
 
         Assert.Throws<ArgumentNullException>("services", () => ((IServiceCollection)null!).AddFallbackChatClient("a"));
-        Assert.Throws<ArgumentNullException>("chain", () => services.AddFallbackChatClient((string[])null!));
         Assert.Throws<ArgumentNullException>("services", () => ((IServiceCollection)null!).AddFallbackChatClient((Action<FallbackOptions>?)null));
+        Assert.Throws<ArgumentNullException>("chain", () => services.AddFallbackChatClient((string[])null!));
+        Assert.Throws<ArgumentNullException>("chain", () => services.AddFallbackChatClient(o => o.MaxAttemptsPerRequest = 2, null!));
+        Assert.Empty(services);
+    }
+
+    [Fact]
+    public void AddFallbackChatClient_BareNull_IsNoAdjustmentOverTheConfiguredChain()
+    {
+        using var sp = Build(
+            new TestConfiguration(("Llm:Providers:a:Type", "Fake"), ("Llm:Providers:b:Type", "Fake"), ("Llm:Fallback:Chain:0", "b")),
+            s =>
+            {
+                s.AddFallbackChatClient(null);
+                s.AddKeyedFallbackChatClient("k", null);
+                s.AddKeyedFallbackChatClient("named", null, "a");
+            });
+
+        Assert.Equal(["b"], Assert.IsType<FallbackChatClient>(sp.GetRequiredService<IChatClient>()).Providers.Select(p => p.Name));
+        Assert.Equal(["b"], Assert.IsType<FallbackChatClient>(sp.GetRequiredKeyedService<IChatClient>("k")).Providers.Select(p => p.Name));
+        Assert.Equal(["a"], Assert.IsType<FallbackChatClient>(sp.GetRequiredKeyedService<IChatClient>("named")).Providers.Select(p => p.Name));
+    }
+
+    [Fact]
+    public void AddKeyedFallbackChatClient_NullArguments_Throw()
+    {
+        var services = new ServiceCollection();
+
+        Assert.Throws<ArgumentNullException>("services", () => ((IServiceCollection)null!).AddKeyedFallbackChatClient("k", "a"));
+        Assert.Throws<ArgumentNullException>("services", () => ((IServiceCollection)null!).AddKeyedFallbackChatClient("k", (Action<FallbackOptions>?)null));
+        Assert.Throws<ArgumentNullException>("chain", () => services.AddKeyedFallbackChatClient("k", (string[])null!));
+        Assert.Throws<ArgumentNullException>("chain", () => services.AddKeyedFallbackChatClient("k", o => o.MaxAttemptsPerRequest = 2, null!));
+        Assert.Empty(services);
+    }
+
+    [Fact]
+    public void AddFallbackChatClient_ConfigureAndChain_AppliesBoth()
+    {
+        using var sp = Build(
+            new TestConfiguration(("Llm:Providers:a:Type", "Fake"), ("Llm:Providers:b:Type", "Fake"), ("Llm:Fallback:Chain:0", "a")),
+            s => s.AddFallbackChatClient(o => o.MaxAttemptsPerRequest = 0, "b", "a"));
+
+        var ex = Assert.Throws<ArgumentException>(() => sp.GetRequiredService<IChatClient>());
+
+        Assert.StartsWith("Llm:Fallback:MaxAttemptsPerRequest must be between 1 and 100 (was 0).", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddFallbackChatClient_Configure_AdjustsThisClientOnlyAndNotTheSharedOptions()
+    {
+        using var sp = Build(
+            new TestConfiguration(("Llm:Providers:a:Type", "Fake"), ("Llm:Providers:b:Type", "Fake"), ("Llm:Fallback:Chain:0", "a")),
+            s => s.AddFallbackChatClient(o => o.Chain = ["b", "a"]));
+
+        var client = Assert.IsType<FallbackChatClient>(sp.GetRequiredService<IChatClient>());
+
+        Assert.Equal(["b", "a"], client.Providers.Select(p => p.Name));
+        Assert.Equal(["a"], sp.GetRequiredService<IOptionsMonitor<FallbackOptions>>().CurrentValue.Chain);
+    }
+
+    [Fact]
+    public void AddFallbackChatClient_Configure_RunsAgainOnEveryReload()
+    {
+        var config = new TestConfiguration(("Llm:Providers:a:Type", "Fake"), ("Llm:Providers:b:Type", "Fake"), ("Llm:Fallback:Chain:0", "a"));
+        using var sp = Build(config, s => s.AddFallbackChatClient(o => o.Chain.Insert(0, "b")));
+        var client = Assert.IsType<FallbackChatClient>(sp.GetRequiredService<IChatClient>());
+        Assert.Equal(["b", "a"], client.Providers.Select(p => p.Name));
+
+        config.Set(("Llm:Fallback:Chain:0", "a"), ("Llm:Fallback:MaxAttemptsPerRequest", "3"));
+
+        Assert.Equal(["b", "a"], client.Providers.Select(p => p.Name));
+    }
+
+    [Fact]
+    public void AddKeyedFallbackChatClient_Keys_ResolveSeparateSingletonClientsWithTheirOwnSettings()
+    {
+        using var sp = Build(
+            new TestConfiguration(("Llm:Providers:a:Type", "Fake"), ("Llm:Providers:b:Type", "Fake"), ("Llm:Fallback:Chain:0", "a")),
+            s =>
+            {
+                s.AddFallbackChatClient();
+                s.AddKeyedFallbackChatClient("fast", "b", "a");
+                s.AddKeyedFallbackChatClient("smart", o => o.Chain = ["b"]);
+            });
+
+        var plain = Assert.IsType<FallbackChatClient>(sp.GetRequiredService<IChatClient>());
+        var fast = Assert.IsType<FallbackChatClient>(sp.GetRequiredKeyedService<IChatClient>("fast"));
+        var smart = Assert.IsType<FallbackChatClient>(sp.GetRequiredKeyedService<IChatClient>("smart"));
+
+        Assert.Equal(["a"], plain.Providers.Select(p => p.Name));
+        Assert.Equal(["b", "a"], fast.Providers.Select(p => p.Name));
+        Assert.Equal(["b"], smart.Providers.Select(p => p.Name));
+        Assert.Same(fast, sp.GetRequiredKeyedService<IChatClient>("fast"));
+        using var scope = sp.CreateScope();
+        Assert.Same(fast, scope.ServiceProvider.GetRequiredKeyedService<IChatClient>("fast"));
+        Assert.Same(fast.Providers[0], smart.Providers[0]);
+    }
+
+    [Fact]
+    public void AddKeyedFallbackChatClient_OuterStages_AreAddedOnTheReturnedBuilder()
+    {
+        using var sp = Build(
+            new TestConfiguration(("Llm:Providers:a:Type", "Fake")),
+            s => s.AddKeyedFallbackChatClient("k", "a").Use(inner => new MarkerChatClient(inner)));
+
+        var client = Assert.IsType<MarkerChatClient>(sp.GetRequiredKeyedService<IChatClient>("k"));
+
+        Assert.IsType<FallbackChatClient>(client.InnerClient);
     }
 
     [Fact]
@@ -151,7 +257,7 @@ public class LlmFallbackServiceCollectionExtensionsTests
         typeClassifier.Classify(Arg.Any<Exception>()).Returns(new LlmFailure(LlmFailureKind.ContentPolicy));
         var services = new ServiceCollection();
         services.AddLlmProviders()
-            .AddProviderType("Fake", (_, _, _) => new TestChatClient(), typeClassifier)
+            .AddProviderType("Fake", (_, _, _) => new TestChatClient(), (_, _, _) => typeClassifier)
             .AddProvider("a", _ => new TestChatClient(), o => o.Type = "fake");
         using var sp = services.BuildServiceProvider();
 
@@ -184,7 +290,7 @@ public class LlmFallbackServiceCollectionExtensionsTests
         global.Classify(Arg.Any<TimeoutException>()).Returns(_ => { calls.Add("global"); return new LlmFailure(LlmFailureKind.RateLimited); });
         var services = new ServiceCollection();
         services.AddLlmProviders()
-            .AddProviderType("Fake", (_, _, _) => new TestChatClient(), typeClassifier)
+            .AddProviderType("Fake", (_, _, _) => new TestChatClient(), (_, _, _) => typeClassifier)
             .AddFailureClassifier(global)
             .AddProvider("a", "Fake")
             .AddProvider("b", _ => new TestChatClient());
@@ -299,6 +405,45 @@ public class LlmFallbackServiceCollectionExtensionsTests
     }
 
     [Fact]
+    public async Task StartAsync_UnknownNameInChain_FailsAtStartNamingTheKeyAndTheName()
+    {
+        using var host = BuildHost(
+            ("Llm:Providers:a:Type", "Fake"),
+            ("Llm:Providers:b:Type", "Fake"),
+            ("Llm:Fallback:Chain:0", "a"),
+            ("Llm:Fallback:Chain:1", "anthropic"));
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal(["Llm:Fallback:Chain:1 names provider 'anthropic', which is not registered. Registered providers: a, b."], ex.Failures);
+    }
+
+    [Fact]
+    public async Task StartAsync_UnknownNameInContextWindowFallbacks_FailsAtStartNamingTheKeyAndTheName()
+    {
+        using var host = BuildHost(
+            ("Llm:Providers:a:Type", "Fake"),
+            ("Llm:Fallback:Chain:0", "a"),
+            ("Llm:Fallback:ContextWindowFallbacks:0", "summariser"));
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal(["Llm:Fallback:ContextWindowFallbacks:0 names provider 'summariser', which is not registered. Registered providers: a."], ex.Failures);
+    }
+
+    [Fact]
+    public async Task StartAsync_ChainNamesProvidersRegisteredInCode_Starts()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new());
+        builder.Configuration.AddInMemoryCollection([new("Llm:Fallback:Chain:0", "Local"), new("Llm:Fallback:ContextWindowFallbacks:0", "local")]);
+        builder.Services.AddLlmProviders(builder.Configuration.GetSection("Llm")).AddProvider("local", _ => new TestChatClient());
+        using var host = builder.Build();
+
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        await host.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
     public async Task StartAsync_ValidConfiguration_Starts()
     {
         using var host = BuildHost(("Llm:Providers:a:Type", "Fake"), ("Llm:Fallback:Chain:0", "a"));
@@ -357,15 +502,15 @@ public class LlmFallbackServiceCollectionExtensionsTests
     }
 
     [Fact]
-    public void AddFallbackChatClient_UnknownConfiguredName_ThrowsNamingTheKey()
+    public void AddFallbackChatClient_UnknownConfiguredNameWithoutHost_ThrowsAtFirstResolutionNamingTheKey()
     {
         using var sp = Build(
             new TestConfiguration(("Llm:Providers:a:Type", "Fake"), ("Llm:Fallback:Chain:0", "a"), ("Llm:Fallback:Chain:1", "anthropic")),
             s => s.AddFallbackChatClient());
 
-        var ex = Assert.Throws<InvalidOperationException>(() => sp.GetRequiredService<IChatClient>());
+        var ex = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IChatClient>());
 
-        Assert.Equal("Llm:Fallback:Chain:1 names provider 'anthropic', which is not registered. Registered providers: a.", ex.Message);
+        Assert.Equal(["Llm:Fallback:Chain:1 names provider 'anthropic', which is not registered. Registered providers: a."], ex.Failures);
     }
 
     [Fact]
@@ -465,9 +610,9 @@ public class LlmFallbackServiceCollectionExtensionsTests
         config.Set(("Llm:Fallback:Chain:1", "nope"));
 
         Assert.Equal(["a", "b"], client.Providers.Select(p => p.Name));
-        var log = Assert.Single(logs.Collector.GetSnapshot(), l => l.Id.Id == 10);
+        var log = Assert.Single(logs.Collector.GetSnapshot(), l => l.Id.Id == 11);
         Assert.Equal(LogLevel.Error, log.Level);
-        Assert.Equal("Reloaded fallback options were rejected and the previous ones are kept: Llm:Fallback:Chain:1 names provider 'nope', which is not registered. Registered providers: a, b.", log.Message);
+        Assert.Contains("Llm:Fallback:Chain:1 names provider 'nope', which is not registered. Registered providers: a, b.", log.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -535,6 +680,42 @@ public class LlmFallbackServiceCollectionExtensionsTests
     }
 
     [Fact]
+    public void Dispose_ScopedFallbackClient_StopsFollowingReloads()
+    {
+        var config = new TestConfiguration(("Llm:Providers:a:Type", "Fake"), ("Llm:Providers:b:Type", "Fake"), ("Llm:Providers:c:Type", "Fake"), ("Llm:Fallback:Chain:0", "a"));
+        using var sp = Build(config, s => s.AddChatClient(p => p.GetRequiredKeyedService<IChatClient>("a"), ServiceLifetime.Scoped).UseFallback());
+        FallbackChatClient client;
+        using (var scope = sp.CreateScope())
+        {
+            client = Assert.IsType<FallbackChatClient>(scope.ServiceProvider.GetRequiredService<IChatClient>());
+            config.Set(("Llm:Fallback:Chain:1", "b"));
+            Assert.Equal(["a", "b"], client.Providers.Select(p => p.Name));
+        }
+
+        config.Set(("Llm:Fallback:Chain:1", "c"));
+
+        Assert.Equal(["a", "b"], client.Providers.Select(p => p.Name));
+    }
+
+    [Theory]
+    [InlineData(ServiceLifetime.Scoped)]
+    [InlineData(ServiceLifetime.Transient)]
+    public void Dispose_FallbackClientOfAScope_IsCollectable(ServiceLifetime lifetime)
+    {
+        var config = new TestConfiguration(("Llm:Providers:a:Type", "Fake"), ("Llm:Providers:b:Type", "Fake"), ("Llm:Fallback:Chain:0", "b"));
+        using var sp = Build(config, s => s.AddChatClient(p => p.GetRequiredKeyedService<IChatClient>("a"), lifetime).UseFallback());
+
+        var client = ResolveInScopeAndDispose(sp);
+        for (var i = 0; i < 3 && client.IsAlive; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+
+        Assert.False(client.IsAlive);
+    }
+
+    [Fact]
     public void Dispose_ServiceProvider_DisposesTheClientsTheRegistryCreated()
     {
         var made = new List<TestChatClient>();
@@ -559,6 +740,18 @@ public class LlmFallbackServiceCollectionExtensionsTests
         var ex = Assert.Throws<InvalidOperationException>(() => sp.GetRequiredKeyedService<IChatClient>("a"));
 
         Assert.Equal("The factory of provider 'a' returned no client.", ex.Message);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference ResolveInScopeAndDispose(IServiceProvider services)
+    {
+        using var scope = services.CreateScope();
+        return new WeakReference(Assert.IsType<FallbackChatClient>(scope.ServiceProvider.GetRequiredService<IChatClient>()));
+    }
+
+    private sealed class MarkerChatClient(IChatClient inner) : DelegatingChatClient(inner)
+    {
+        public new IChatClient InnerClient => base.InnerClient;
     }
 
     private static TestChatClient Track(List<TestChatClient> made)

@@ -361,4 +361,38 @@ public class LlmFailureClassifierTests
         Assert.Throws<ArgumentNullException>("exception", () => LlmFailureClassifier.Classify(null!));
         Assert.Throws<ArgumentNullException>("exception", () => LlmFailureClassifier.Default.Classify(null!));
     }
+
+    [Theory]
+    [InlineData("text/event-stream")]
+    [InlineData("text/event-stream; charset=utf-8")]
+    [InlineData("TEXT/EVENT-STREAM")]
+    public void CheckStreamContentType_EventStream_IsFine(string contentType) =>
+        Assert.Null(LlmFailureClassifier.CheckStreamContentType(contentType, 200, "p"));
+
+    [Theory]
+    [InlineData("text/html; charset=utf-8", "'text/html'")]
+    [InlineData("application/json", "'application/json'")]
+    [InlineData(null, "'(none)'")]
+    [InlineData("", "'(none)'")]
+    [InlineData("not a media type", "'(invalid)'")]
+    public void CheckStreamContentType_AnythingElse_IsAServerErrorNamingTheMediaType(string? contentType, string named)
+    {
+        var ex = LlmFailureClassifier.CheckStreamContentType(contentType, 200, "p");
+
+        Assert.NotNull(ex);
+        Assert.Equal(LlmFailureKind.ServerError, ex.Kind);
+        Assert.Equal(LlmFailureClassifier.UnexpectedContentTypeCode, ex.ErrorCode);
+        Assert.Equal(200, ex.StatusCode);
+        Assert.Equal("p", ex.Provider);
+        Assert.Contains(named, ex.InnerException!.Message, StringComparison.Ordinal);
+        Assert.Equal(LlmFailureKind.ServerError, LlmFailureClassifier.Classify(ex).Kind);
+    }
+
+    [Fact]
+    public void CheckStreamContentType_Parameters_AreNotRepeated()
+    {
+        var ex = LlmFailureClassifier.CheckStreamContentType("text/html; session=abc123secret", 200, null);
+
+        Assert.DoesNotContain("abc123secret", ex!.ToString(), StringComparison.Ordinal);
+    }
 }

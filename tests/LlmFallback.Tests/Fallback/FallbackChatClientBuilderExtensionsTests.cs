@@ -10,7 +10,65 @@ public class FallbackChatClientBuilderExtensionsTests
         using var inner = new TestChatClient();
 
         Assert.Throws<ArgumentNullException>("builder", () => ((ChatClientBuilder)null!).UseFallback("a"));
-        Assert.Throws<ArgumentNullException>("fallbacks", () => new ChatClientBuilder(inner).UseFallback(null!));
+        Assert.Throws<ArgumentNullException>("builder", () => ((ChatClientBuilder)null!).UseFallback((Action<FallbackOptions>?)null, "a"));
+        Assert.Throws<ArgumentNullException>("fallbacks", () => new ChatClientBuilder(inner).UseFallback((string[])null!));
+        Assert.Throws<ArgumentNullException>("fallbacks", () => new ChatClientBuilder(inner).UseFallback(o => o.MaxAttemptsPerRequest = 2, null!));
+    }
+
+    [Fact]
+    public void UseFallback_BareNull_IsNoAdjustmentOverTheConfiguredChain()
+    {
+        using var sp = Build(s => s.AddChatClient(p => p.GetRequiredKeyedService<IChatClient>("a")).UseFallback(null), ("Llm:Fallback:Chain:0", "b"));
+
+        var client = Assert.IsType<FallbackChatClient>(sp.GetRequiredService<IChatClient>());
+
+        Assert.Equal(["a", "b"], client.Providers.Select(p => p.Name));
+    }
+
+    [Fact]
+    public void UseFallback_Configure_AdjustsThisStageAfterConfiguration()
+    {
+        using var sp = Build(s => s.AddChatClient(p => p.GetRequiredKeyedService<IChatClient>("a")).UseFallback(o => o.Chain = ["b"]));
+
+        var client = Assert.IsType<FallbackChatClient>(sp.GetRequiredService<IChatClient>());
+
+        Assert.Equal(["a", "b"], client.Providers.Select(p => p.Name));
+    }
+
+    [Fact]
+    public void UseFallback_ConfigureWithNames_NamesWinOverTheConfiguredChain()
+    {
+        using var sp = Build(
+            s => s.AddChatClient(p => p.GetRequiredKeyedService<IChatClient>("a")).UseFallback(o => o.Chain = ["zz"], "b"),
+            ("Llm:Fallback:Chain:0", "a"));
+
+        var client = Assert.IsType<FallbackChatClient>(sp.GetRequiredService<IChatClient>());
+
+        Assert.Equal(["a", "b"], client.Providers.Select(p => p.Name));
+    }
+
+    [Fact]
+    public void UseFallback_InvalidConfigure_ThrowsNamingTheKey()
+    {
+        using var sp = Build(s => s.AddChatClient(p => p.GetRequiredKeyedService<IChatClient>("a")).UseFallback(o => o.Streaming.HoldbackCharacters = -1, "b"));
+
+        var ex = Assert.Throws<ArgumentException>(() => sp.GetRequiredService<IChatClient>());
+
+        Assert.StartsWith("Llm:Fallback:Streaming:HoldbackCharacters must be between 0 and 1000000 (was -1).", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UseFallback_KeyedScopedPipeline_OneStagePerScope()
+    {
+        using var sp = Build(s => s.AddKeyedChatClient("k", p => p.GetRequiredKeyedService<IChatClient>("a"), ServiceLifetime.Scoped).UseFallback(o => o.MaxAttemptsPerRequest = 3, "b"));
+
+        using var first = sp.CreateScope();
+        using var second = sp.CreateScope();
+        var one = Assert.IsType<FallbackChatClient>(first.ServiceProvider.GetRequiredKeyedService<IChatClient>("k"));
+
+        Assert.Same(one, first.ServiceProvider.GetRequiredKeyedService<IChatClient>("k"));
+        Assert.NotSame(one, second.ServiceProvider.GetRequiredKeyedService<IChatClient>("k"));
+        Assert.Equal(["a", "b"], one.Providers.Select(p => p.Name));
     }
 
     [Fact]

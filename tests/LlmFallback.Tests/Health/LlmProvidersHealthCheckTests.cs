@@ -91,12 +91,12 @@ public class LlmProvidersHealthCheckTests
     }
 
     [Fact]
-    public async Task AddLlmProviders_HealthChecksBuilder_ReportsThroughTheHealthCheckService()
+    public async Task AddLlmProvidersHealthCheck_ReportsThroughTheHealthCheckService()
     {
         var services = new ServiceCollection().AddSingleton<TimeProvider>(_time);
         services.AddLogging();
         services.AddLlmProviders().AddProvider("a", _ => new TestChatClient()).AddProvider("b", _ => new TestChatClient());
-        services.AddHealthChecks().AddLlmProviders(tags: ["ready"]);
+        services.AddHealthChecks().AddLlmProvidersHealthCheck(tags: ["ready"]);
         await using var sp = services.BuildServiceProvider();
         sp.GetRequiredService<LlmProviderRegistry>().GetProvider("b").Breaker.Isolate(_time.GetTimestamp(), TimeSpan.Zero, LlmFailureKind.Timeout);
 
@@ -109,12 +109,12 @@ public class LlmProvidersHealthCheckTests
     }
 
     [Fact]
-    public async Task AddLlmProviders_HealthChecksBuilder_NameAndFailureStatusAreUsed()
+    public async Task AddLlmProvidersHealthCheck_NameAndFailureStatusAreUsed()
     {
         var services = new ServiceCollection().AddSingleton<TimeProvider>(_time);
         services.AddLogging();
         services.AddLlmProviders().AddProvider("a", _ => new TestChatClient());
-        services.AddHealthChecks().AddLlmProviders("llm", HealthStatus.Degraded);
+        services.AddHealthChecks().AddLlmProvidersHealthCheck("llm", HealthStatus.Degraded);
         await using var sp = services.BuildServiceProvider();
         sp.GetRequiredService<LlmProviderRegistry>().GetProvider("a").Breaker.Isolate(_time.GetTimestamp(), TimeSpan.Zero, LlmFailureKind.Timeout);
 
@@ -124,13 +124,13 @@ public class LlmProvidersHealthCheckTests
     }
 
     [Fact]
-    public void AddLlmProviders_HealthChecksBuilderNullArguments_Throw()
+    public void AddLlmProvidersHealthCheck_NullArguments_Throw()
     {
         var builder = new ServiceCollection().AddHealthChecks();
 
-        Assert.Throws<ArgumentNullException>("builder", () => ((IHealthChecksBuilder)null!).AddLlmProviders());
-        Assert.Throws<ArgumentNullException>("name", () => builder.AddLlmProviders(null!));
-        Assert.Throws<ArgumentException>("name", () => builder.AddLlmProviders(" "));
+        Assert.Throws<ArgumentNullException>("builder", () => ((IHealthChecksBuilder)null!).AddLlmProvidersHealthCheck());
+        Assert.Throws<ArgumentNullException>("name", () => builder.AddLlmProvidersHealthCheck(null!));
+        Assert.Throws<ArgumentException>("name", () => builder.AddLlmProvidersHealthCheck(" "));
     }
 
     private ServiceProvider Build(params string[] names)

@@ -26,6 +26,12 @@ public class LogSafeTests
     public void Code_OddCharacter_IsReplaced(string code) =>
         Assert.Equal("(unprintable error code)", LogSafe.Code(code));
 
+    [Theory]
+    [InlineData("sk-proj-4f9c2b7e1a8d6e3c")]
+    [InlineData("AIzaSyD3x4mpl3K3yV4lu3F0rT3st1ng0nly")]
+    public void Code_LooksLikeACredential_IsReplaced(string code) =>
+        Assert.Equal("(unprintable error code)", LogSafe.Code(code));
+
     [Fact]
     public void Code_Long_IsTruncatedTo64()
     {

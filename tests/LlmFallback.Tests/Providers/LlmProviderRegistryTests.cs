@@ -81,6 +81,40 @@ public class LlmProviderRegistryTests
         Assert.Equal(1, client.Disposals);
     }
 
+    [Fact]
+    public void Constructor_LaterFactoryThrows_DisposesTheClientsAlreadyCreated()
+    {
+        var first = new TestChatClient();
+        var second = new TestChatClient();
+        var services = new ServiceCollection();
+        services.AddLlmProviders()
+            .AddProvider("a", _ => first)
+            .AddProvider("b", _ => second)
+            .AddProvider("c", _ => throw new InvalidOperationException("no key for c"));
+        using var sp = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<InvalidOperationException>(() => sp.GetRequiredService<LlmProviderRegistry>());
+
+        Assert.Equal("no key for c", ex.Message);
+        Assert.True(first.Disposed);
+        Assert.True(second.Disposed);
+    }
+
+    [Fact]
+    public void Constructor_LaterProviderInvalid_DisposesTheClientsAlreadyCreated()
+    {
+        var first = new TestChatClient();
+        var services = new ServiceCollection();
+        services.AddLlmProviders()
+            .AddProvider("a", _ => first)
+            .AddProvider("b", _ => null!);
+        using var sp = services.BuildServiceProvider();
+
+        Assert.Throws<InvalidOperationException>(() => sp.GetRequiredService<LlmProviderRegistry>());
+
+        Assert.True(first.Disposed);
+    }
+
     private static ServiceProvider Build(params string[] names)
     {
         var services = new ServiceCollection();

@@ -83,7 +83,7 @@ public class LlmReplicaPoolsTests
         {
             var pools = sp.GetRequiredService<LlmReplicaPools>();
             var pool = pools.GetSlot("local").Current!;
-            pool.OnFailure(new ReplicaPick(pool.Replicas[0], false, false, 1), LlmFailureKind.ServerError);
+            pool.OnFailure(new ReplicaPick(pool.Replicas[0], false, false), LlmFailureKind.ServerError);
 
             root["Llm:Providers:local:Model"] = "other-model";
             root.Reload();
@@ -108,31 +108,6 @@ public class LlmReplicaPoolsTests
             Assert.NotSame(before, pools.GetSlot("local").Current);
             Assert.Equal(3, pools.GetHealth("local").Count);
         }
-    }
-
-    [Fact]
-    public void ShortestDeadline_ProviderAndStageTimeouts_TakesTheShortestFinite()
-    {
-        var options = new LlmProviderOptions();
-        options.Resilience.AttemptTimeout = TimeSpan.FromSeconds(90);
-        var fallback = new FallbackOptions();
-        fallback.Streaming.FirstTokenTimeout = TimeSpan.FromSeconds(12);
-        fallback.Streaming.IdleTimeout = Timeout.InfiniteTimeSpan;
-
-        Assert.Equal(TimeSpan.FromSeconds(12), LlmReplicaPools.ShortestDeadline(options, fallback));
-
-        options.Resilience.FirstTokenTimeout = TimeSpan.FromSeconds(5);
-        Assert.Equal(TimeSpan.FromSeconds(5), LlmReplicaPools.ShortestDeadline(options, fallback));
-
-        options.Resilience.FirstTokenTimeout = Timeout.InfiniteTimeSpan;
-        options.Resilience.AttemptTimeout = Timeout.InfiniteTimeSpan;
-        Assert.Equal(Timeout.InfiniteTimeSpan, LlmReplicaPools.ShortestDeadline(options, fallback));
-    }
-
-    [Fact]
-    public void ShortestDeadline_Defaults_IsTheStreamingFirstTokenTimeout()
-    {
-        Assert.Equal(TimeSpan.FromSeconds(20), LlmReplicaPools.ShortestDeadline(new LlmProviderOptions(), null));
     }
 
     internal static Dictionary<string, string?> Config() => new()

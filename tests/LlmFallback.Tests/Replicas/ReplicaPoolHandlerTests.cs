@@ -167,14 +167,54 @@ public class ReplicaPoolHandlerTests
     }
 
     [Fact]
-    public async Task SendAsync_CancelledAfterTheShortestDeadlineOfSilence_CountsATimeout()
+    public async Task SendAsync_CallerCancelsAfterLongSilence_CountsNothing()
     {
         var (invoker, inner, pool, time) = Create(LlmReplicaBalancing.LeastInFlight, [1, 1]);
         inner.OnSend = Hang;
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
 
         var send = invoker.SendAsync(Get("http://localhost:8000/v1/chat/completions"), cts.Token);
-        time.Advance(TimeSpan.FromSeconds(20));
+        time.Advance(TimeSpan.FromMinutes(5));
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => send);
+        var a = pool.GetHealth()[0];
+        Assert.Equal(LlmReplicaState.Healthy, a.State);
+        Assert.Equal(0, a.ConsecutiveFailures);
+        Assert.Null(a.LastFailureKind);
+        Assert.Equal([0, 0], InFlight(pool));
+    }
+
+    [Fact]
+    public async Task SendAsync_TwoCallerCancellationsAfterLongSilence_KeepAHealthyReplicaInRotation()
+    {
+        var (invoker, inner, pool, time) = Create(LlmReplicaBalancing.LeastInFlight, [1, 1], consecutiveFailures: 2);
+        inner.OnSend = Hang;
+
+        for (var i = 0; i < 2; i++)
+        {
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            var send = invoker.SendAsync(Get("http://localhost:8000/v1/chat/completions"), cts.Token);
+            time.Advance(TimeSpan.FromSeconds(30));
+            await cts.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => send);
+        }
+
+        Assert.All(pool.GetHealth(), r => Assert.Equal(LlmReplicaState.Healthy, r.State));
+        Assert.All(pool.GetHealth(), r => Assert.Equal(0, r.ConsecutiveFailures));
+    }
+
+    [Fact]
+    public async Task SendAsync_AttemptDeadlineCancelsWhileWaitingForHeaders_CountsATimeout()
+    {
+        var (invoker, inner, pool, _) = Create(LlmReplicaBalancing.LeastInFlight, [1, 1]);
+        inner.OnSend = Hang;
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var timedOut = false;
+        using var attempt = LlmAttemptContext.Enter(new LlmAttemptContext(() => timedOut, cts.Token));
+
+        var send = invoker.SendAsync(Get("http://localhost:8000/v1/chat/completions"), cts.Token);
+        timedOut = true;
         await cts.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => send);
@@ -182,6 +222,23 @@ public class ReplicaPoolHandlerTests
         Assert.Equal(LlmReplicaState.Ejected, a.State);
         Assert.Equal(LlmFailureKind.Timeout, a.LastFailureKind);
         Assert.Equal(0, a.InFlight);
+    }
+
+    [Fact]
+    public async Task SendAsync_CallerCancelsInsideAnAttemptContext_CountsNothing()
+    {
+        var (invoker, inner, pool, time) = Create(LlmReplicaBalancing.LeastInFlight, [1, 1]);
+        inner.OnSend = Hang;
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        using var attempt = LlmAttemptContext.Enter(new LlmAttemptContext(() => false, cts.Token));
+
+        var send = invoker.SendAsync(Get("http://localhost:8000/v1/chat/completions"), cts.Token);
+        time.Advance(TimeSpan.FromMinutes(5));
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => send);
+        Assert.Equal(0, pool.GetHealth()[0].ConsecutiveFailures);
+        Assert.Equal([0, 0], InFlight(pool));
     }
 
     [Fact]
@@ -251,7 +308,28 @@ public class ReplicaPoolHandlerTests
     }
 
     [Fact]
-    public async Task SendAsync_BodyReadSilentForTheIdleDeadline_CountsATimeout()
+    public async Task SendAsync_AttemptDeadlineCancelsABodyRead_CountsATimeout()
+    {
+        var (invoker, inner, pool, _) = Create(LlmReplicaBalancing.LeastInFlight, [1, 1]);
+        var pipe = new Pipe();
+        inner.OnSend = (_, _) => Task.FromResult(Streaming(pipe));
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var timedOut = false;
+        using var attempt = LlmAttemptContext.Enter(new LlmAttemptContext(() => timedOut, cts.Token));
+        using var response = await invoker.SendAsync(Get("http://localhost:8000/v1/chat/completions"), cts.Token);
+        var body = await response.Content.ReadAsStreamAsync(cts.Token);
+
+        var read = body.ReadAsync(new byte[16], cts.Token).AsTask();
+        timedOut = true;
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => read);
+        Assert.Equal(LlmFailureKind.Timeout, pool.GetHealth()[0].LastFailureKind);
+        Assert.Equal([0, 0], InFlight(pool));
+    }
+
+    [Fact]
+    public async Task SendAsync_CallerCancelsABodyReadAfterLongSilence_CountsNothing()
     {
         var (invoker, inner, pool, time) = Create(LlmReplicaBalancing.LeastInFlight, [1, 1]);
         var pipe = new Pipe();
@@ -261,11 +339,32 @@ public class ReplicaPoolHandlerTests
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
 
         var read = body.ReadAsync(new byte[16], cts.Token).AsTask();
-        time.Advance(TimeSpan.FromSeconds(20));
+        time.Advance(TimeSpan.FromMinutes(5));
         await cts.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => read);
-        Assert.Equal(LlmFailureKind.Timeout, pool.GetHealth()[0].LastFailureKind);
+        Assert.Equal(0, pool.GetHealth()[0].ConsecutiveFailures);
+        Assert.Null(pool.GetHealth()[0].LastFailureKind);
+        Assert.Equal([0, 0], InFlight(pool));
+    }
+
+    [Fact]
+    public async Task SendAsync_BodyDisposedAfterLongSilence_CountsNothing()
+    {
+        var (invoker, inner, pool, time) = Create(LlmReplicaBalancing.LeastInFlight, [1, 1]);
+        var pipe = new Pipe();
+        inner.OnSend = (_, _) => Task.FromResult(Streaming(pipe));
+        var response = await invoker.SendAsync(Get("http://localhost:8000/v1/chat/completions"), Ct);
+        var body = await response.Content.ReadAsStreamAsync(Ct);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var read = body.ReadAsync(new byte[16], cts.Token).AsTask();
+
+        time.Advance(TimeSpan.FromMinutes(5));
+        response.Dispose();
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<Exception>(() => read);
+
+        Assert.Equal(0, pool.GetHealth()[0].ConsecutiveFailures);
         Assert.Equal([0, 0], InFlight(pool));
     }
 
@@ -302,6 +401,70 @@ public class ReplicaPoolHandlerTests
     }
 
     [Fact]
+    public async Task SendAsync_ThroughHttpClientAttemptEndsAfterHeaders_ReleasesTheReplica()
+    {
+        var (client, inner, pool, _) = CreateHttpClient();
+        using var disposeClient = client;
+        var pipe = new Pipe();
+        inner.OnSend = (_, _) => Task.FromResult(Streaming(pipe));
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        using var attempt = LlmAttemptContext.Enter(new LlmAttemptContext(() => false, cts.Token));
+
+        using var response = await client.SendAsync(Get("http://localhost:8000/v1/chat/completions"), HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        Assert.Equal([1, 0], InFlight(pool));
+        await cts.CancelAsync();
+
+        Assert.Equal([0, 0], InFlight(pool));
+        Assert.Equal(0, pool.GetHealth()[0].ConsecutiveFailures);
+    }
+
+    [Fact]
+    public async Task SendAsync_ThroughHttpClientAttemptDeadlineAfterHeaders_ReleasesAndCountsATimeout()
+    {
+        var (client, inner, pool, _) = CreateHttpClient();
+        using var disposeClient = client;
+        var pipe = new Pipe();
+        inner.OnSend = (_, _) => Task.FromResult(Streaming(pipe));
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var timedOut = false;
+        using var attempt = LlmAttemptContext.Enter(new LlmAttemptContext(() => timedOut, cts.Token));
+
+        using var response = await client.SendAsync(Get("http://localhost:8000/v1/chat/completions"), HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        timedOut = true;
+        await cts.CancelAsync();
+
+        Assert.Equal([0, 0], InFlight(pool));
+        Assert.Equal(LlmFailureKind.Timeout, pool.GetHealth()[0].LastFailureKind);
+    }
+
+    [Fact]
+    public async Task SendAsync_ThroughHttpClientCancelledAfterHeadersWithoutContext_IsReleasedByTheBodyReadOrDisposal()
+    {
+        var (client, inner, pool, _) = CreateHttpClient();
+        using var disposeClient = client;
+        var pipe = new Pipe();
+        inner.OnSend = (_, _) => Task.FromResult(Streaming(pipe));
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        // HttpClient disposes the token source it linked the request token into once headers arrive: the
+        // cancellation itself cannot reach the pool, the next read (or disposing the response) releases the replica.
+        var response = await client.SendAsync(Get("http://localhost:8000/v1/chat/completions"), HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        await cts.CancelAsync();
+        Assert.Equal([1, 0], InFlight(pool));
+
+        var body = await response.Content.ReadAsStreamAsync(Ct);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => _ = await body.ReadAsync(new byte[16], cts.Token));
+        Assert.Equal([0, 0], InFlight(pool));
+
+        var second = await client.SendAsync(Get("http://localhost:8000/v1/chat/completions"), HttpCompletionOption.ResponseHeadersRead, Ct);
+        Assert.Equal(1, InFlight(pool).Sum());
+        second.Dispose();
+        response.Dispose();
+        Assert.Equal([0, 0], InFlight(pool));
+        Assert.All(pool.GetHealth(), r => Assert.Equal(0, r.ConsecutiveFailures));
+    }
+
+    [Fact]
     public async Task SendAsync_ProbeAfterEjection_RecoversTheReplicaOnAGoodAnswer()
     {
         var (invoker, inner, pool, time) = Create(LlmReplicaBalancing.Weighted, [1, 1]);
@@ -323,10 +486,26 @@ public class ReplicaPoolHandlerTests
         Assert.Equal(LlmReplicaState.Healthy, pool.GetHealth()[0].State);
     }
 
-    private static (HttpMessageInvoker Invoker, ScriptedHttpHandler Inner, ReplicaPool Pool, FakeTimeProvider Time) Create(LlmReplicaBalancing balancing, int[] weights)
+    private static (HttpClient Client, ScriptedHttpHandler Inner, ReplicaPool Pool, FakeTimeProvider Time) CreateHttpClient()
+    {
+        var (pool, time) = CreatePool(LlmReplicaBalancing.LeastInFlight, [1, 1], 1);
+        var inner = new ScriptedHttpHandler();
+        var client = new HttpClient(new ReplicaPoolHandler(new ReplicaPoolSlot(pool)) { InnerHandler = inner }) { Timeout = Timeout.InfiniteTimeSpan };
+        return (client, inner, pool, time);
+    }
+
+    private static (HttpMessageInvoker Invoker, ScriptedHttpHandler Inner, ReplicaPool Pool, FakeTimeProvider Time) Create(LlmReplicaBalancing balancing, int[] weights, int consecutiveFailures = 1)
+    {
+        var (pool, time) = CreatePool(balancing, weights, consecutiveFailures);
+        var inner = new ScriptedHttpHandler();
+        var invoker = new HttpMessageInvoker(new ReplicaPoolHandler(new ReplicaPoolSlot(pool)) { InnerHandler = inner });
+        return (invoker, inner, pool, time);
+    }
+
+    private static (ReplicaPool Pool, FakeTimeProvider Time) CreatePool(LlmReplicaBalancing balancing, int[] weights, int consecutiveFailures)
     {
         var options = new LlmProviderOptions { Endpoint = new("http://localhost:8000/v1"), Balancing = balancing };
-        options.ReplicaHealth.ConsecutiveFailures = 1;
+        options.ReplicaHealth.ConsecutiveFailures = consecutiveFailures;
         for (var i = 0; i < weights.Length; i++)
         {
             var address = i == 0 ? "http://10.0.0.1:8000/v1" : $"http://10.0.0.{i + 1}:9000/pool/v1/";
@@ -334,10 +513,7 @@ public class ReplicaPoolHandlerTests
         }
 
         var time = new FakeTimeProvider();
-        var pool = new ReplicaPool("local", "Llm:Providers:local", options, TimeSpan.FromSeconds(20), time, null);
-        var inner = new ScriptedHttpHandler();
-        var invoker = new HttpMessageInvoker(new ReplicaPoolHandler(new ReplicaPoolSlot(pool)) { InnerHandler = inner });
-        return (invoker, inner, pool, time);
+        return (new ReplicaPool("local", "Llm:Providers:local", options, time, null), time);
     }
 
     private static HttpRequestMessage Get(string address) => new(HttpMethod.Get, address);

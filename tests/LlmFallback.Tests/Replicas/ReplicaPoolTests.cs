@@ -7,8 +7,6 @@ namespace LlmFallback.Tests.Replicas;
 
 public class ReplicaPoolTests
 {
-    private static readonly TimeSpan Silence = TimeSpan.FromSeconds(20);
-
     [Fact]
     public void Select_Weighted_FollowsSmoothWeightedSequence()
     {
@@ -264,14 +262,14 @@ public class ReplicaPoolTests
     }
 
     [Fact]
-    public void Select_ProbeNeverReported_IsReplacedAfterTheShortestDeadline()
+    public void Select_ProbeNeverReported_IsReplacedAfterTheLongestEjection()
     {
         var (pool, time, _) = Create(LlmReplicaBalancing.Weighted, [1, 1], h => h.ConsecutiveFailures = 1);
         Fail(pool, 0, LlmFailureKind.ServerError);
         time.Advance(TimeSpan.FromSeconds(10));
         Assert.True(pool.Select().Claimed);
 
-        time.Advance(Silence * 0.9 - TimeSpan.FromMilliseconds(1));
+        time.Advance(TimeSpan.FromMinutes(3) - TimeSpan.FromMilliseconds(1));
         Assert.False(pool.Select().Claimed);
         time.Advance(TimeSpan.FromMilliseconds(1));
         Assert.True(pool.Select().Claimed);
@@ -390,29 +388,30 @@ public class ReplicaPoolTests
     }
 
     [Fact]
-    public void Classify_Cancellation_IsATimeoutOnlyAfterTheShortestDeadlineOfSilence()
+    public void Classify_Cancellation_IsATimeoutOnlyWhenTheAttemptDeadlineFired()
     {
-        var (pool, time, _) = Create(LlmReplicaBalancing.Weighted, [1]);
-        var pick = pool.Select();
         using var cts = new CancellationTokenSource();
         cts.Cancel();
         var cancelled = new OperationCanceledException(cts.Token);
 
-        Assert.Null(pool.Classify(cancelled, pick.Started, cts.Token));
-        time.Advance(Silence * 0.9);
-        Assert.Equal(LlmFailureKind.Timeout, pool.Classify(cancelled, pick.Started, cts.Token));
+        Assert.Null(ReplicaPool.Classify(cancelled, cancelled: true, attempt: null));
+        Assert.Null(ReplicaPool.Classify(cancelled, cancelled: true, new LlmAttemptContext(() => false, cts.Token)));
+        Assert.Equal(LlmFailureKind.Timeout, ReplicaPool.Classify(cancelled, cancelled: true, new LlmAttemptContext(() => true, cts.Token)));
+    }
+
+    [Fact]
+    public void Classify_TransportFailureAfterTheCallerCancelled_CountsNothing()
+    {
+        Assert.Null(ReplicaPool.Classify(new IOException("aborted"), cancelled: true, attempt: null));
     }
 
     [Fact]
     public void Classify_TransportExceptions_AreFailuresAndOthersAreNot()
     {
-        var (pool, _, _) = Create(LlmReplicaBalancing.Weighted, [1]);
-        var started = pool.Select().Started;
-
-        Assert.Equal(LlmFailureKind.Transport, pool.Classify(new HttpRequestException("refused"), started, CancellationToken.None));
-        Assert.Equal(LlmFailureKind.Transport, pool.Classify(new IOException("reset"), started, CancellationToken.None));
-        Assert.Equal(LlmFailureKind.Timeout, pool.Classify(new TaskCanceledException("connect timeout", new TimeoutException()), started, CancellationToken.None));
-        Assert.Null(pool.Classify(new InvalidOperationException(), started, CancellationToken.None));
+        Assert.Equal(LlmFailureKind.Transport, ReplicaPool.Classify(new HttpRequestException("refused"), cancelled: false, attempt: null));
+        Assert.Equal(LlmFailureKind.Transport, ReplicaPool.Classify(new IOException("reset"), cancelled: false, attempt: null));
+        Assert.Equal(LlmFailureKind.Timeout, ReplicaPool.Classify(new TaskCanceledException("connect timeout", new TimeoutException()), cancelled: false, attempt: null));
+        Assert.Null(ReplicaPool.Classify(new InvalidOperationException(), cancelled: false, attempt: null));
     }
 
     [Fact]
@@ -470,7 +469,7 @@ public class ReplicaPoolTests
     [InlineData(LlmReplicaBalancing.LeastInFlight)]
     public void Select_HotPath_AllocatesNothing(LlmReplicaBalancing balancing)
     {
-        var pool = new ReplicaPool("local", "Llm:Providers:local", Options(balancing, [3, 2, 1]), Silence, TimeProvider.System, null);
+        var pool = new ReplicaPool("local", "Llm:Providers:local", Options(balancing, [3, 2, 1]), TimeProvider.System, null);
         Cycle(pool, 100);
 
         var before = GC.GetAllocatedBytesForCurrentThread();
@@ -496,7 +495,7 @@ public class ReplicaPoolTests
         health?.Invoke(options.ReplicaHealth);
         var time = new FakeTimeProvider();
         var logger = new FakeLogger();
-        return (new ReplicaPool("local", "Llm:Providers:local", options, Silence, time, logger), time, logger);
+        return (new ReplicaPool("local", "Llm:Providers:local", options, time, logger), time, logger);
     }
 
     private static LlmProviderOptions Options(LlmReplicaBalancing balancing, int[] weights)
@@ -526,7 +525,7 @@ public class ReplicaPoolTests
         return result;
     }
 
-    private static ReplicaPick PickOf(ReplicaPool pool, int index) => new(pool.Replicas[index], Probe: false, Claimed: false, 1);
+    private static ReplicaPick PickOf(ReplicaPool pool, int index) => new(pool.Replicas[index], Probe: false, Claimed: false);
 
     private static void Fail(ReplicaPool pool, int index, LlmFailureKind kind) => pool.OnFailure(PickOf(pool, index), kind);
 
