@@ -131,6 +131,17 @@ public sealed partial class LlmProvider
     public LlmFailure Classify(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
+        var failure = ClassifyOriginal(exception);
+
+        // What the failure keeps reaches exceptions the caller sees: never a secret a server echoed back. Adapters
+        // already hand over scrubbed exceptions (returned as they are); a user-supplied client's are scrubbed here.
+        return failure.Exception is { } kept && LlmSecrets.Scrub(kept) is var scrubbed && !ReferenceEquals(scrubbed, kept)
+            ? new LlmFailure(failure.Kind, failure.StatusCode, failure.RetryAfter, failure.ErrorCode, scrubbed)
+            : failure;
+    }
+
+    private LlmFailure ClassifyOriginal(Exception exception)
+    {
         foreach (var classifier in _classifiers)
         {
             if (classifier.Classify(exception) is { } failure)

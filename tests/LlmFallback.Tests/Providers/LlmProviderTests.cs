@@ -293,6 +293,20 @@ public class LlmProviderTests
         Assert.All(mine, m => Assert.Equal(1, m.Value));
     }
 
+    [Fact]
+    public void Classify_UserClientEchoesAKey_KeptExceptionIsScrubbed()
+    {
+        var provider = Create();
+        var echoed = new HttpRequestException("Incorrect API key provided: Bearer sk-proj-abcdefghijklmnopqrstuvwxyz0123456789", null, System.Net.HttpStatusCode.Unauthorized);
+
+        var failure = provider.Classify(echoed);
+
+        Assert.Equal(LlmFailureKind.Authentication, failure.Kind);
+        Assert.DoesNotContain("abcdefghijklmnopqrstuvwxyz0123456789", failure.Exception!.ToString(), StringComparison.Ordinal);
+        var exhausted = new LlmFallbackExhaustedException([new LlmAttempt("p", null, failure, TimeSpan.Zero, LlmAttemptDecision.Surfaced)], null, DateTimeOffset.UnixEpoch);
+        Assert.DoesNotContain("abcdefghijklmnopqrstuvwxyz0123456789", exhausted.ToString(), StringComparison.Ordinal);
+    }
+
     private LlmProvider Create() => new("p", new TestChatClient(), timeProvider: _time);
 
     private long Ticks(TimeSpan value) => (long)(value.TotalSeconds * _time.TimestampFrequency);
