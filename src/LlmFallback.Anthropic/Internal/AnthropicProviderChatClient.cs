@@ -1,13 +1,17 @@
 using System.Runtime.CompilerServices;
 using Anthropic;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LlmFallback.Anthropic;
 
 /// <summary>
 /// The client a configured Anthropic provider exposes: the SDK's <see cref="IChatClient"/>, plus what the fallback
-/// needs from it: prefill continuation that survives the API's whitespace rule, and <c>retry-after</c> kept on the
-/// SDK's exceptions for <see cref="AnthropicFailureClassifier"/>. Owns (and disposes) the SDK client.
+/// needs from it: the history prepared for the Messages API (<see cref="LlmPortability"/>: only Anthropic's signed
+/// thinking kept, tool-use ids matching <c>^[a-zA-Z0-9_-]+$</c>; <see cref="AnthropicThinkingGuard"/>), its own output
+/// marked as Anthropic's, prefill continuation that survives the API's whitespace rule, and <c>retry-after</c> kept on
+/// the SDK's exceptions for <see cref="AnthropicFailureClassifier"/>. Owns (and disposes) the SDK client.
 /// </summary>
 /// <remarks>
 /// Completion is the SDK's: it sets <see cref="ChatResponseUpdate.FinishReason"/> only from <c>message_delta</c>'s
@@ -16,18 +20,32 @@ namespace LlmFallback.Anthropic;
 /// </remarks>
 internal sealed class AnthropicProviderChatClient : DelegatingChatClient
 {
-    private readonly AnthropicClient _client;
+    /// <summary>What the Messages API accepts: its own signed thinking only, tool-use ids of letters, digits, <c>_</c> and <c>-</c>.</summary>
+    internal static readonly LlmPortabilityTarget Portability = new(LlmProviderFamily.Anthropic)
+    {
+        ToolCallIdsLettersDigitsUnderscoreHyphen = true,
+        ReasoningRequiresSignature = true,
+    };
 
-    public AnthropicProviderChatClient(IChatClient inner, AnthropicClient client)
+    private readonly AnthropicClient _client;
+    private readonly string _provider;
+    private readonly LlmPortabilityOptions? _portability;
+    private readonly ILogger _logger;
+    private int _thinkingGuardLogged;
+
+    public AnthropicProviderChatClient(IChatClient inner, AnthropicClient client, string provider = "Anthropic", LlmPortabilityOptions? portability = null, ILogger? logger = null)
         : base(inner)
     {
         _client = client;
+        _provider = provider;
+        _portability = portability;
+        _logger = logger ?? NullLogger.Instance;
     }
 
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var request = AnthropicPrefill.TrimTrailingWhitespace(messages, out var trimmed);
+        var request = Prepare(messages, ref options, out var trimmed);
         var scope = AnthropicCallScope.Begin();
         ChatResponse response;
         try
@@ -48,13 +66,14 @@ internal sealed class AnthropicProviderChatClient : DelegatingChatClient
             }
         }
 
+        LlmContentOrigin.Record(response, LlmProviderFamily.Anthropic);
         return response;
     }
 
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var request = AnthropicPrefill.TrimTrailingWhitespace(messages, out var trimmed);
+        var request = Prepare(messages, ref options, out var trimmed);
         var echo = trimmed is null ? null : new PrefillEcho(trimmed);
         var scope = AnthropicCallScope.Begin();
         var updates = base.GetStreamingResponseAsync(request, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
@@ -76,9 +95,22 @@ internal sealed class AnthropicProviderChatClient : DelegatingChatClient
 
                 var update = updates.Current;
                 echo?.Strip(update.Contents);
+                LlmContentOrigin.Record(update, LlmProviderFamily.Anthropic);
                 yield return update;
             }
         }
+    }
+
+    private IList<ChatMessage> Prepare(IEnumerable<ChatMessage> messages, ref ChatOptions? options, out string? trimmed)
+    {
+        var request = AnthropicPrefill.TrimTrailingWhitespace(LlmPortability.Prepare(messages, Portability, _portability), out trimmed);
+        options = AnthropicThinkingGuard.Apply(request, options, out var turnedOff);
+        if (turnedOff && Interlocked.Exchange(ref _thinkingGuardLogged, 1) == 0)
+        {
+            Log.ThinkingTurnedOff(_logger, _provider);
+        }
+
+        return request;
     }
 
     protected override void Dispose(bool disposing)

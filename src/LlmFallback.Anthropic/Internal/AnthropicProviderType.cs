@@ -62,7 +62,8 @@ internal static class AnthropicProviderType
         Log.ProviderCreated(logger, name, options.Model, caps.ContextWindow, caps.MaxOutputTokens, caps.PrefillContinuation);
         var client = new AnthropicClient(clientOptions);
         var maxTokens = caps.MaxOutputTokens is { } limit ? Math.Min(adapter.MaxTokens, limit) : adapter.MaxTokens;
-        return new AnthropicProviderChatClient(client.AsIChatClient(options.Model, maxTokens, adapter.ThinkingMode), client);
+        var portability = services.GetRequiredService<IOptionsMonitor<LlmPortabilityOptions>>().Get(name);
+        return new AnthropicProviderChatClient(client.AsIChatClient(options.Model, maxTokens, adapter.ThinkingMode), client, name, portability, logger);
     }
 
     /// <summary>The SDK appends <c>/v1/messages</c>; an endpoint given with the version segment is accepted too.</summary>

@@ -9,7 +9,10 @@ internal static class GeminiErrors
     /// <summary>Error bodies are small; a larger one is not a Gemini error and is classified by status alone.</summary>
     private const int MaxErrorBodyBytes = 64 * 1024;
 
-    public static async Task<LlmProviderException> FromResponseAsync(HttpResponseMessage response, string provider, TimeProvider timeProvider, CancellationToken cancellationToken)
+    /// <summary>The error code of a request whose uploaded file is missing or not readable with this key: the request's fault, not the provider's.</summary>
+    public const string FileNotFoundCode = "FILE_NOT_FOUND";
+
+    public static async Task<LlmProviderException> FromResponseAsync(HttpResponseMessage response, string provider, TimeProvider timeProvider, bool hasFileData, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
         TimeSpan? headerDelay = LlmRetryAfter.TryParse(response.Headers, timeProvider.GetUtcNow(), out var delay) ? delay : null;
@@ -27,11 +30,16 @@ internal static class GeminiErrors
             // No readable body: the status decides.
         }
 
-        return Create(status, error, headerDelay, provider);
+        return Create(status, error, headerDelay, provider, hasFileData);
     }
 
     /// <summary>Classifies an error, from an HTTP response or from an error object inside a stream.</summary>
-    public static LlmProviderException Create(int status, GeminiError? error, TimeSpan? headerDelay, string provider)
+    /// <param name="status">The HTTP status, or the error's own <c>code</c> inside a stream.</param>
+    /// <param name="error">The error body, when it could be read.</param>
+    /// <param name="headerDelay">The delay the response headers asked for.</param>
+    /// <param name="provider">The provider's name.</param>
+    /// <param name="hasFileData">Whether the request referred to uploaded files (<c>fileData</c>).</param>
+    public static LlmProviderException Create(int status, GeminiError? error, TimeSpan? headerDelay, string provider, bool hasFileData = false)
     {
         var retryAfter = headerDelay;
         string? reason = null;
@@ -82,6 +90,19 @@ internal static class GeminiErrors
         {
             kind = LlmFailureKind.Authentication;
         }
+        else if (hasFileData && IsMissingFile(status, message))
+        {
+            // The model exists; a file the request names does not (expired after 48 hours, deleted, or another
+            // project's). Not the provider's health: the breaker must not isolate it.
+            kind = LlmFailureKind.BadRequest;
+            reason = FileNotFoundCode;
+        }
+        else if (status is 500 or 504 && IsTooLong(message))
+        {
+            // Documented causes of INTERNAL and DEADLINE_EXCEEDED: "the input context is too long", "the prompt (or
+            // context) is too large to be processed in time". Only a larger window helps.
+            kind = LlmFailureKind.ContextLengthExceeded;
+        }
 
         var inner = new HttpRequestException(message ?? $"Gemini returned HTTP {status}.", null, status is >= 100 and < 1000 ? (System.Net.HttpStatusCode)status : null);
         return new LlmProviderException(kind, provider, status, retryAfter, reason ?? code, inner);
@@ -93,6 +114,21 @@ internal static class GeminiErrors
     /// </summary>
     public static LlmProviderException Blocked(string reason, string provider) =>
         new(LlmFailureKind.ContentPolicy, provider, statusCode: 200, retryAfter: null, errorCode: reason);
+
+    /// <summary>
+    /// Classifies what the adapter itself throws before any call: an <see cref="ArgumentException"/> is the caller's
+    /// request (a seed out of range, a result without its call), never the provider's health.
+    /// </summary>
+    public static LlmFailure? Classify(Exception exception) =>
+        exception is ArgumentException ? new LlmFailure(LlmFailureKind.BadRequest, exception: exception) : null;
+
+    private static bool IsMissingFile(int status, string? message) =>
+        (status == 404 && message?.Contains("models/", StringComparison.Ordinal) != true)
+        || (status == 403 && message?.Contains("access the File", StringComparison.Ordinal) == true);
+
+    private static bool IsTooLong(string? message) => message is not null
+        && (message.Contains("context is too long", StringComparison.OrdinalIgnoreCase)
+            || message.Contains("too large to be processed", StringComparison.OrdinalIgnoreCase));
 
     private static bool IsAccountReason(string? reason) => reason is not null
         && (reason.StartsWith("API_KEY_", StringComparison.Ordinal)

@@ -26,6 +26,7 @@ public static class OpenAILlmProvidersBuilderExtensions
 
         services.AddSingleton(new OpenAIRegistrationState());
         services.AddOptions<OpenAIProviderOptions>();
+        builder.AddPortability();
 
         var classifier = new OpenAIFailureClassifier();
         Func<IServiceProvider, string, LlmProviderOptions, Microsoft.Extensions.AI.IChatClient> factory = (sp, name, options) =>
@@ -52,6 +53,7 @@ public static class OpenAILlmProvidersBuilderExtensions
                 if (OpenAIProviderTypes.Normalize(section["Type"]) is not null)
                 {
                     services.AddLlmHttpClient(section.Key);
+                    services.AddOptions<LlmPortabilityOptions>(section.Key).ValidateOnStart();
                 }
             }
         }
@@ -116,6 +118,7 @@ public static class OpenAILlmProvidersBuilderExtensions
         }
 
         builder.Services.AddLlmHttpClient(name);
+        builder.Services.AddOptions<LlmPortabilityOptions>(name).ValidateOnStart();
         return builder.AddProvider(name, type, configure);
     }
 

@@ -63,6 +63,7 @@ internal static class OpenAIChatClientFactory
         var chatClient = new OpenAIChat.ChatClient(options.Model ?? string.Empty, authentication, clientOptions);
 #pragma warning restore OPENAI001
         var prefill = options.Capabilities?.PrefillContinuation == true ? settings.PrefillMode : OpenAIPrefillMode.None;
-        return new OpenAIAdapterChatClient(chatClient.AsIChatClient(), name, prefill);
+        var portability = services.GetRequiredService<IOptionsMonitor<LlmPortabilityOptions>>().Get(name);
+        return new OpenAIAdapterChatClient(chatClient.AsIChatClient(), name, prefill, portability);
     }
 }
