@@ -1,10 +1,9 @@
-using System.Buffers;
 using System.Text.Json;
 
 namespace LlmFallback.Gemini;
 
 /// <summary>Turns Gemini error bodies (<c>google.rpc.Status</c>) and blocked answers into classified <see cref="LlmProviderException"/>s.</summary>
-internal static class GeminiErrors
+internal static partial class GeminiErrors
 {
     /// <summary>Error bodies are small; a larger one is not a Gemini error and is classified by status alone.</summary>
     private const int MaxErrorBodyBytes = 64 * 1024;
@@ -133,60 +132,4 @@ internal static class GeminiErrors
     private static bool IsAccountReason(string? reason) => reason is not null
         && (reason.StartsWith("API_KEY_", StringComparison.Ordinal)
             || reason is "SERVICE_DISABLED" or "CONSUMER_SUSPENDED" or "BILLING_DISABLED" or "ACCESS_TOKEN_EXPIRED");
-
-    private static async Task<GeminiError?> ReadErrorAsync(Stream stream, CancellationToken cancellationToken)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(4096);
-        var length = 0;
-        try
-        {
-            while (true)
-            {
-                if (length == buffer.Length)
-                {
-                    if (buffer.Length >= MaxErrorBodyBytes)
-                    {
-                        return null;
-                    }
-
-                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                    buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
-                }
-
-                var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                length += read;
-            }
-
-            return Parse(buffer.AsSpan(0, length));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    /// <summary>Reads <c>{"error": {...}}</c>, or <c>[{"error": {...}}]</c> as streaming endpoints sometimes send it.</summary>
-    internal static GeminiError? Parse(ReadOnlySpan<byte> body)
-    {
-        var trimmed = body.TrimStart(" \t\r\n"u8);
-        if (trimmed.IsEmpty)
-        {
-            return null;
-        }
-
-        if (trimmed[0] == (byte)'[')
-        {
-            var list = JsonSerializer.Deserialize(trimmed, GeminiJsonContext.Default.ListGeminiErrorEnvelope);
-            return list is { Count: > 0 } ? list[0].Error : null;
-        }
-
-        return JsonSerializer.Deserialize(trimmed, GeminiJsonContext.Default.GeminiErrorEnvelope)?.Error;
-    }
 }

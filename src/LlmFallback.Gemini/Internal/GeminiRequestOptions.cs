@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
@@ -11,7 +10,7 @@ internal static class GeminiRequestOptions
     public static GeminiUnmapped Apply(GenerateContentRequest request, ChatOptions options, string model)
     {
         var unmapped = AddTools(request, options);
-        request.GenerationConfig = GenerationConfig(options, model, ref unmapped);
+        request.GenerationConfig = GeminiGenerationOptions.Create(options, model, ref unmapped);
         if (options.ConversationId is not null)
         {
             unmapped |= GeminiUnmapped.ConversationId;
@@ -132,59 +131,4 @@ internal static class GeminiRequestOptions
 
     private static GeminiToolConfig Mode(string mode, List<string>? allowed) =>
         new() { FunctionCallingConfig = new GeminiFunctionCallingConfig { Mode = mode, AllowedFunctionNames = allowed } };
-
-    private static GeminiGenerationConfig? GenerationConfig(ChatOptions options, string model, ref GeminiUnmapped unmapped)
-    {
-        if (options.Seed is < int.MinValue or > int.MaxValue)
-        {
-            throw new ArgumentOutOfRangeException(
-                nameof(options),
-                options.Seed,
-                string.Create(CultureInfo.InvariantCulture, $"ChatOptions.Seed must be between {int.MinValue} and {int.MaxValue}: Gemini's seed is a 32-bit integer."));
-        }
-
-        var config = new GeminiGenerationConfig
-        {
-            Temperature = options.Temperature,
-            TopP = options.TopP,
-            TopK = options.TopK,
-            MaxOutputTokens = options.MaxOutputTokens,
-            PresencePenalty = options.PresencePenalty,
-            FrequencyPenalty = options.FrequencyPenalty,
-            Seed = (int?)options.Seed,
-        };
-
-        var any = options.Temperature is not null || options.TopP is not null || options.TopK is not null || options.MaxOutputTokens is not null
-            || options.PresencePenalty is not null || options.FrequencyPenalty is not null || options.Seed is not null;
-
-        if (options.StopSequences is { Count: > 0 } stops)
-        {
-            config.StopSequences = [.. stops];
-            any = true;
-        }
-
-        if (options.ResponseFormat is ChatResponseFormatJson json)
-        {
-            config.ResponseMimeType = "application/json";
-            config.ResponseJsonSchema = json.Schema;
-            any = true;
-        }
-
-        if (options.Reasoning is { } reasoning)
-        {
-            var thinking = new GeminiThinkingConfig { IncludeThoughts = reasoning.Output is ReasoningOutput.Summary or ReasoningOutput.Full ? true : null };
-            if (reasoning.Effort is { } effort && !GeminiThinking.TryApply(model, effort, thinking))
-            {
-                unmapped |= GeminiUnmapped.ReasoningEffort;
-            }
-
-            if (thinking.IncludeThoughts is not null || thinking.ThinkingBudget is not null || thinking.ThinkingLevel is not null)
-            {
-                config.ThinkingConfig = thinking;
-                any = true;
-            }
-        }
-
-        return any ? config : null;
-    }
 }
