@@ -27,6 +27,7 @@ public static class AnthropicLlmProvidersBuilderExtensions
             services.AddSingleton(registered);
             builder.AddProviderType(AnthropicProviderType.Name, AnthropicProviderType.CreateClient, static (_, _, _) => AnthropicFailureClassifier.Instance);
             builder.BindProviderSettings<AnthropicProviderOptions>(static (section, o) => section.Bind(o));
+            builder.AddPortability();
 
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AnthropicProviderOptions>>(new AnthropicOptionsValidator(builder.ConfigurationPath)));
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlmProviderOptions>>(
@@ -85,6 +86,7 @@ public static class AnthropicLlmProvidersBuilderExtensions
         {
             services.AddLlmHttpClient(name);
             services.AddOptions<AnthropicProviderOptions>(name).ValidateOnStart();
+            services.AddOptions<LlmPortabilityOptions>(name).ValidateOnStart();
         }
     }
 

@@ -1,6 +1,4 @@
-using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using Microsoft.Extensions.AI;
 
 namespace LlmFallback.Gemini;
@@ -11,16 +9,17 @@ public sealed partial class GeminiChatClient
     /// Streams <c>streamGenerateContent?alt=sse</c>. Each SSE event is a whole <c>GenerateContentResponse</c> chunk.
     /// Gemini sends no terminal event: the chunk carrying <c>finishReason</c> ends the answer, and only it yields an
     /// update with <see cref="ChatResponseUpdate.FinishReason"/> (and the usage). A stream that ends without one ends
-    /// without a finish reason, which the fallback stage treats as a failure.
+    /// without a finish reason, which the fallback stage treats as a failure. An error written into the open stream,
+    /// as an <c>{"error": …}</c> event or as raw JSON lines, throws the classified error.
     /// </summary>
     private async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var (uri, model) = Target(options, stream: true);
-        using var request = CreateRequest(uri, messages, options);
+        using var request = CreateRequest(uri, model, messages, options, out var hasFileData);
         using var response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
-            throw await FailAsync(response, model, cancellationToken).ConfigureAwait(false);
+            throw await FailAsync(response, model, hasFileData, cancellationToken).ConfigureAwait(false);
         }
 
         if (LlmFailureClassifier.CheckStreamContentType(response.Content.Headers.ContentType?.ToString(), (int)response.StatusCode, _provider) is { } offFormat)
@@ -33,16 +32,27 @@ public sealed partial class GeminiChatClient
         await using var _ = stream.ConfigureAwait(false);
         var createdAt = _timeProvider.GetUtcNow();
         var hasFunctionCalls = false;
-        await foreach (var item in SseParser.Create(stream, ParseChunk).EnumerateAsync(cancellationToken).ConfigureAwait(false))
+        var chunks = GeminiStreamReader.ReadAsync(stream, _provider, _apiKey, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using var __ = chunks.ConfigureAwait(false);
+        while (true)
         {
-            if (item.Data is not { } chunk)
+            try
             {
-                continue;
+                if (!await chunks.MoveNextAsync().ConfigureAwait(false))
+                {
+                    yield break;
+                }
+            }
+            catch (LlmProviderException exception)
+            {
+                Log.CallFailed(_logger, _provider, model, exception.Failure);
+                throw;
             }
 
+            var chunk = chunks.Current;
             if (chunk.Error is { } error)
             {
-                var exception = GeminiErrors.Create(error.Code, error, null, _provider, _apiKey);
+                var exception = GeminiErrors.Create(error.Code, error, null, _provider, _apiKey, hasFileData);
                 Log.CallFailed(_logger, _provider, model, exception.Failure);
                 throw exception;
             }
@@ -68,7 +78,7 @@ public sealed partial class GeminiChatClient
                 CreatedAt = createdAt,
             };
 
-            GeminiContentMapper.AddContents(parts, update.Contents);
+            GeminiContentMapper.AddContents(parts, update.Contents, streamed: true);
             hasFunctionCalls |= GeminiContentMapper.HasFunctionCall(parts);
             if (string.IsNullOrEmpty(finishReason))
             {
@@ -90,13 +100,5 @@ public sealed partial class GeminiChatClient
             yield return update;
             yield break;
         }
-    }
-
-    private static GenerateContentResponse? ParseChunk(string eventType, ReadOnlySpan<byte> data)
-    {
-        // Keep-alive or empty events carry nothing; anything else must be a whole JSON chunk, or the stream is malformed.
-        var trimmed = data.Trim(" \t\r\n"u8);
-        return trimmed.IsEmpty ? null : JsonSerializer.Deserialize(trimmed, GeminiJsonContext.Default.GenerateContentResponse)
-            ?? throw new JsonException("A Gemini stream event held JSON null.");
     }
 }

@@ -15,17 +15,13 @@ namespace LlmFallback.Gemini;
 /// exception. The client makes one HTTP call per request and never retries: retries belong to the provider's attempt policy.</para>
 /// <para>Gemini has no call ids for most models: function calls without one get an id made up here (prefix
 /// <c>gemini_</c>), and function results are matched to their calls by that id to recover the function's name.</para>
+/// <para>Every request's history is prepared with <see cref="LlmPortability.Prepare"/>: reasoning and signatures other
+/// providers made are left out, and function calls without a signature get <see cref="ThoughtSignaturePlaceholder"/>.</para>
 /// </remarks>
 public sealed partial class GeminiChatClient : IChatClient
 {
     /// <summary>The Gemini API's base address, used when the <see cref="HttpClient"/> has no <see cref="HttpClient.BaseAddress"/>.</summary>
     public static readonly Uri DefaultEndpoint = new("https://generativelanguage.googleapis.com/");
-
-    /// <summary>
-    /// The <see cref="AIContent.AdditionalProperties"/> key under which a part's <c>thoughtSignature</c> is kept, so that
-    /// it is sent back with the part on the next turn (Gemini 3 rejects function calls returned without it).
-    /// </summary>
-    public const string ThoughtSignatureKey = "gemini.thoughtSignature";
 
     private const string ApiKeyHeader = "x-goog-api-key";
     private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json");
@@ -41,6 +37,9 @@ public sealed partial class GeminiChatClient : IChatClient
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly ChatClientMetadata _metadata;
+    private readonly LlmPortabilityOptions? _portability;
+    private readonly List<GeminiSafetySetting>? _safetySettings;
+    private int _loggedUnmapped;
 
     /// <summary>Initializes a new instance of the <see cref="GeminiChatClient"/> class.</summary>
     /// <param name="httpClient">
@@ -52,9 +51,13 @@ public sealed partial class GeminiChatClient : IChatClient
     /// <param name="options">Gemini-specific settings; <see langword="null"/> for the defaults.</param>
     /// <param name="providerName">The name put in <see cref="LlmProviderException.Provider"/>; <see langword="null"/> for <c>Gemini</c>.</param>
     /// <param name="timeProvider">The clock used to read HTTP-date <c>Retry-After</c> values; <see langword="null"/> for the system clock.</param>
-    /// <param name="loggerFactory">Logs failed calls (status and error code only); <see langword="null"/> for none.</param>
+    /// <param name="loggerFactory">Logs failed calls (status and error code only) and options Gemini cannot take; <see langword="null"/> for none.</param>
+    /// <param name="portability">
+    /// How a history holding other providers' output is prepared (<see cref="LlmPortability"/>); <see langword="null"/>
+    /// for the defaults.
+    /// </param>
     /// <exception cref="ArgumentNullException"><paramref name="httpClient"/> or <paramref name="apiKey"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><paramref name="apiKey"/> is blank, or <paramref name="modelId"/> or the API version is not a valid path segment.</exception>
+    /// <exception cref="ArgumentException"><paramref name="apiKey"/> is blank, or <paramref name="modelId"/>, the API version or a safety setting is not valid.</exception>
     public GeminiChatClient(
         HttpClient httpClient,
         string apiKey,
@@ -62,7 +65,8 @@ public sealed partial class GeminiChatClient : IChatClient
         GeminiOptions? options = null,
         string? providerName = null,
         TimeProvider? timeProvider = null,
-        ILoggerFactory? loggerFactory = null)
+        ILoggerFactory? loggerFactory = null,
+        LlmPortabilityOptions? portability = null)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentException.ThrowIfNullOrWhiteSpace(apiKey);
@@ -77,7 +81,20 @@ public sealed partial class GeminiChatClient : IChatClient
             throw new ArgumentException($"The model {modelError}", nameof(modelId));
         }
 
+        if (options.SafetySettings is { } safety)
+        {
+            foreach (var (category, threshold) in safety)
+            {
+                if (GeminiSafety.Validate(category, threshold) is { } safetyError)
+                {
+                    throw new ArgumentException($"{nameof(GeminiOptions)}.{nameof(GeminiOptions.SafetySettings)} {safetyError}", nameof(options));
+                }
+            }
+        }
+
         _httpClient = httpClient;
+        _portability = portability;
+        _safetySettings = GeminiSafety.FromOptions(options.SafetySettings);
         _apiKey = apiKey;
         _modelId = modelId;
         _options = options;
@@ -100,11 +117,11 @@ public sealed partial class GeminiChatClient : IChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         var (uri, model) = Target(options, stream: false);
-        using var request = CreateRequest(uri, messages, options);
+        using var request = CreateRequest(uri, model, messages, options, out var hasFileData);
         using var response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
-            throw await FailAsync(response, model, cancellationToken).ConfigureAwait(false);
+            throw await FailAsync(response, model, hasFileData, cancellationToken).ConfigureAwait(false);
         }
 
         GenerateContentResponse? body;
@@ -161,64 +178,5 @@ public sealed partial class GeminiChatClient : IChatClient
         // "gemini-2.5-flash" and "models/gemini-2.5-flash" name the same model; tuned models keep their collection.
         var path = model.Contains('/', StringComparison.Ordinal) ? model : "models/" + model;
         return new Uri(_baseUrl + path + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent"), UriKind.Absolute);
-    }
-
-    private HttpRequestMessage CreateRequest(Uri uri, IEnumerable<ChatMessage> messages, ChatOptions? options)
-    {
-        var body = GeminiRequestBuilder.Build(messages, options);
-        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, GeminiJsonContext.Default.GenerateContentRequest));
-        content.Headers.ContentType = JsonMediaType;
-        var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = content };
-        request.Headers.TryAddWithoutValidation(ApiKeyHeader, _apiKey);
-        return request;
-    }
-
-    private async Task<LlmProviderException> FailAsync(HttpResponseMessage response, string model, CancellationToken cancellationToken)
-    {
-        var exception = await GeminiErrors.FromResponseAsync(response, _provider, _apiKey, _timeProvider, cancellationToken).ConfigureAwait(false);
-        Log.CallFailed(_logger, _provider, model, exception.Failure);
-        return exception;
-    }
-
-    private ChatResponse ToChatResponse(GenerateContentResponse body, string model)
-    {
-        if (body.Error is { } error)
-        {
-            throw GeminiErrors.Create(error.Code, error, null, _provider, _apiKey);
-        }
-
-        if (body.PromptFeedback?.BlockReason is { Length: > 0 } blockReason)
-        {
-            throw Blocked(blockReason, model);
-        }
-
-        if (body.Candidates is not { Count: > 0 } candidates)
-        {
-            throw new InvalidDataException("The Gemini response has no candidates and no block reason.");
-        }
-
-        var candidate = candidates[0];
-        var parts = candidate.Content?.Parts;
-        if (GeminiContentMapper.IsContentFilter(candidate.FinishReason) && _options.ThrowOnContentFilter)
-        {
-            throw Blocked(candidate.FinishReason!, model);
-        }
-
-        var message = new ChatMessage(ChatRole.Assistant, new List<AIContent>(parts?.Count ?? 0)) { MessageId = body.ResponseId };
-        GeminiContentMapper.AddContents(parts, message.Contents);
-        return new ChatResponse(message)
-        {
-            ResponseId = body.ResponseId,
-            ModelId = body.ModelVersion ?? model,
-            FinishReason = GeminiContentMapper.ToFinishReason(candidate.FinishReason, GeminiContentMapper.HasFunctionCall(parts)),
-            Usage = GeminiContentMapper.ToUsage(body.UsageMetadata),
-        };
-    }
-
-    private LlmProviderException Blocked(string reason, string model)
-    {
-        var exception = GeminiErrors.Blocked(reason, _provider);
-        Log.Blocked(_logger, _provider, model, reason);
-        return exception;
     }
 }

@@ -25,4 +25,15 @@ public sealed class GeminiOptions
     /// blocked prompt (<c>promptFeedback.blockReason</c>) always throws: there is no answer to return.
     /// </value>
     public bool ThrowOnContentFilter { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets the safety settings sent with every request: harm category (<c>HARM_CATEGORY_HARASSMENT</c>,
+    /// <c>HARM_CATEGORY_HATE_SPEECH</c>, <c>HARM_CATEGORY_SEXUALLY_EXPLICIT</c>, <c>HARM_CATEGORY_DANGEROUS_CONTENT</c>,
+    /// <c>HARM_CATEGORY_CIVIC_INTEGRITY</c>) to block threshold (<c>BLOCK_NONE</c>, <c>BLOCK_ONLY_HIGH</c>,
+    /// <c>BLOCK_MEDIUM_AND_ABOVE</c>, <c>BLOCK_LOW_AND_ABOVE</c>, <c>OFF</c>, <c>HARM_BLOCK_THRESHOLD_UNSPECIFIED</c>).
+    /// A request replaces them with <see cref="GeminiChatClient.SafetySettingsKey"/> in its
+    /// <see cref="Microsoft.Extensions.AI.ChatOptions.AdditionalProperties"/>.
+    /// </summary>
+    /// <value>The default is empty: no <c>safetySettings</c>, so the model's defaults apply.</value>
+    public IDictionary<string, string> SafetySettings { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
 }

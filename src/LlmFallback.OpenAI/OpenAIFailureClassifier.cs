@@ -44,8 +44,19 @@ public sealed class OpenAIFailureClassifier : ILlmFailureClassifier
             retryAfter = hinted;
         }
 
-        return LlmFailureClassifier.FromHttpStatus(status, error.Code, error.Message, retryAfter, exception);
+        var failure = LlmFailureClassifier.FromHttpStatus(status, error.Code, error.Message, retryAfter, exception);
+
+        // "string_above_max_length" is a too-long prompt string, except on a tool-call id ("Invalid
+        // 'messages[1].tool_calls[0].id': string too long. Expected … maximum length 40"): a malformed request, which
+        // a provider with a larger context window would refuse just the same.
+        return failure.Kind == LlmFailureKind.ContextLengthExceeded && IsToolCallIdTooLong(error.Message)
+            ? new LlmFailure(LlmFailureKind.BadRequest, status, retryAfter, error.Code, exception)
+            : failure;
     }
+
+    private static bool IsToolCallIdTooLong(string? message) => message is not null
+        && message.Contains("string too long", StringComparison.Ordinal)
+        && (message.Contains("].id'", StringComparison.Ordinal) || message.Contains("tool_call_id'", StringComparison.Ordinal));
 
     private static ClientResultException? Find(Exception exception)
     {

@@ -20,6 +20,7 @@ public abstract class LoopbackProviderServer : IAsyncDisposable
 {
     private readonly Queue<WireScenario> _scenarios = new();
     private readonly List<RecordedRequest> _requests = [];
+    private readonly List<string> _rejections = [];
     private readonly List<TaskCompletionSource<RecordedRequest>> _arrivals = [];
     private readonly List<TaskCompletionSource> _aborts = [];
     private readonly List<TaskCompletionSource> _stalls = [];
@@ -43,6 +44,18 @@ public abstract class LoopbackProviderServer : IAsyncDisposable
             lock (_gate)
             {
                 return [.. _requests];
+            }
+        }
+    }
+
+    /// <summary>Gets the error messages of the requests this server refused the way the real API would (see <see cref="Validate"/>), in order.</summary>
+    public IReadOnlyList<string> Rejections
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _rejections];
             }
         }
     }
@@ -104,6 +117,25 @@ public abstract class LoopbackProviderServer : IAsyncDisposable
     }
 
     // ---- format primitives, one set per provider --------------------------------------------------------------
+
+    /// <summary>
+    /// Checks a request the way the real API does before it answers: returns the status, body and message of the error
+    /// the API sends for what it would refuse (a foreign signature, an unpaired or ill-formed tool-call id), or
+    /// <see langword="null"/> to play the next scenario. A refused request does not use up a scenario.
+    /// </summary>
+    protected virtual (int Status, string Body, string Message)? Validate(RecordedRequest request) => null;
+
+    /// <summary>
+    /// Writes several tool calls in one answer (parallel calls). The default handles one call; servers whose format
+    /// carries several override it.
+    /// </summary>
+    protected virtual Task WriteToolCallsResponseAsync(HttpContext ctx, RecordedRequest req, IReadOnlyList<WireToolCall> calls, int inTok, int outTok)
+    {
+        ArgumentNullException.ThrowIfNull(calls);
+        return calls.Count == 1
+            ? WriteToolCallResponseAsync(ctx, req, calls[0].Id, calls[0].Name, calls[0].Arguments, inTok, outTok)
+            : throw new NotSupportedException("This server writes one tool call per answer.");
+    }
 
     protected abstract Task WriteTextResponseAsync(HttpContext ctx, RecordedRequest req, string text, int inTok, int outTok);
 
@@ -190,13 +222,28 @@ public abstract class LoopbackProviderServer : IAsyncDisposable
         }
 
         var request = new RecordedRequest(ctx.Request.Method, ctx.Request.Path.Value ?? "/", ctx.Request.QueryString.Value ?? string.Empty, headers, body);
+        var rejection = Validate(request);
         int index;
-        WireScenario? scenario;
+        WireScenario? scenario = null;
         lock (_gate)
         {
             index = _requests.Count;
             _requests.Add(request);
-            _scenarios.TryDequeue(out scenario);
+            if (rejection is { } refused)
+            {
+                _rejections.Add(refused.Message);
+            }
+            else
+            {
+                _scenarios.TryDequeue(out scenario);
+            }
+        }
+
+        if (rejection is { } error)
+        {
+            Slot(_arrivals, index).TrySetResult(request);
+            await WriteJsonAsync(ctx, error.Status, error.Body).ConfigureAwait(false);
+            return;
         }
 
         scenario ??= ScenarioSource?.Invoke(request);
@@ -239,7 +286,7 @@ public abstract class LoopbackProviderServer : IAsyncDisposable
                 await WriteTerminalAsync(ctx, req).ConfigureAwait(false);
                 break;
             case WireScenarioKind.ToolCall:
-                await WriteToolCallResponseAsync(ctx, req, s.ToolCallId, s.ToolName, s.ToolArguments, s.InputTokens, s.OutputTokens).ConfigureAwait(false);
+                await WriteToolCallsResponseAsync(ctx, req, s.Calls, s.InputTokens, s.OutputTokens).ConfigureAwait(false);
                 break;
             case WireScenarioKind.Error:
                 await WriteErrorAsync(ctx, req, s.ErrorKind, s.RetryAfter, s.RetryAfterMs, s.RetryInfo).ConfigureAwait(false);

@@ -34,6 +34,9 @@ public enum WireScenarioKind
     Raw,
 }
 
+/// <summary>One tool call of an answer: its id (where the provider's format has ids), function name and JSON arguments.</summary>
+public sealed record WireToolCall(string Id, string Name, string Arguments);
+
 /// <summary>What the loopback server does with the next request; provider-neutral, rendered in each provider's format.</summary>
 public sealed record WireScenario
 {
@@ -54,6 +57,11 @@ public sealed record WireScenario
     public string ToolName { get; private init; } = "get_weather";
 
     public string ToolArguments { get; private init; } = """{"city":"Paris"}""";
+
+    /// <summary>Gets every tool call of a <see cref="WireScenarioKind.ToolCall"/> answer: one, or several made in parallel.</summary>
+    public IReadOnlyList<WireToolCall> Calls => _calls ?? [new WireToolCall(ToolCallId, ToolName, ToolArguments)];
+
+    private IReadOnlyList<WireToolCall>? _calls;
 
     public bool Streamed { get; private init; }
 
@@ -88,6 +96,10 @@ public sealed record WireScenario
 
     public static WireScenario ToolCall(string callId, string name, string argumentsJson, bool stream) =>
         new(WireScenarioKind.ToolCall) { ToolCallId = callId, ToolName = name, ToolArguments = argumentsJson, Streamed = stream };
+
+    /// <summary>Several tool calls in one (non-streamed) answer.</summary>
+    public static WireScenario ParallelToolCalls(params WireToolCall[] calls) =>
+        new(WireScenarioKind.ToolCall) { _calls = calls, ToolCallId = calls[0].Id, ToolName = calls[0].Name, ToolArguments = calls[0].Arguments };
 
     public static WireScenario Error(WireError error, string? retryAfter = null, string? retryAfterMs = null, TimeSpan? retryInfo = null) =>
         new(WireScenarioKind.Error) { ErrorKind = error, RetryAfter = retryAfter, RetryAfterMs = retryAfterMs, RetryInfo = retryInfo };

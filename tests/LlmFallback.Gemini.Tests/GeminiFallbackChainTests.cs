@@ -120,6 +120,50 @@ public class GeminiFallbackChainTests : IAsyncLifetime
         Assert.Equal(0, backup.Calls);
     }
 
+    [Fact]
+    public async Task GetResponseAsync_SeedOutOfRange_SurfacesTheCallersMistakeWithoutCountingAgainstTheProvider()
+    {
+        using var sp = Build(chain: "gem");
+
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => sp.GetRequiredService<IChatClient>().GetResponseAsync("Hi", new ChatOptions { Seed = long.MaxValue }, Ct));
+
+        Assert.True(ex is ArgumentOutOfRangeException || ex.InnerException is ArgumentOutOfRangeException, ex.ToString());
+        Assert.Empty(_server.Requests);
+        var health = sp.GetRequiredKeyedService<LlmProvider>("gem").GetHealth();
+        Assert.Equal(LlmCircuitState.Closed, health.State);
+        Assert.Equal(0, health.ConsecutiveFailures);
+    }
+
+    [Theory]
+    [InlineData(true, LlmCircuitState.Closed)]
+    [InlineData(false, LlmCircuitState.Open)]
+    public async Task GetResponseAsync_404_IsolatesTheProviderOnlyWhenNoFileWasNamed(bool withFile, LlmCircuitState state)
+    {
+        var backup = new BackupClient();
+        using var sp = Build(b => b.AddProvider("backup", _ => backup), "gem", "backup");
+        _server.EnqueueJson(404, GeminiWireJson.Error(404, "NOT_FOUND", GeminiWireJson.FileNotFoundMessage));
+        List<AIContent> contents = [new TextContent("Summarise.")];
+        if (withFile)
+        {
+            contents.Add(new UriContent(new Uri("https://generativelanguage.googleapis.com/v1beta/files/2ezgg6w3mc1g"), "application/pdf"));
+        }
+
+        Exception? error = null;
+        try
+        {
+            await sp.GetRequiredService<IChatClient>().GetResponseAsync([new ChatMessage(ChatRole.User, contents)], cancellationToken: Ct);
+        }
+        catch (LlmProviderException ex)
+        {
+            error = ex;
+        }
+
+        Assert.Equal(withFile, error is LlmProviderException { Kind: LlmFailureKind.BadRequest, ErrorCode: GeminiErrors.FileNotFoundCode });
+        Assert.Equal(withFile ? 0 : 1, backup.Calls);
+        Assert.Equal(state, sp.GetRequiredKeyedService<LlmProvider>("gem").GetHealth().State);
+        Assert.Equal(withFile ? null : LlmFailureKind.ModelNotFound, sp.GetRequiredKeyedService<LlmProvider>("gem").GetHealth().LastFailureKind);
+    }
+
     private sealed class BackupClient : IChatClient
     {
         public int Calls { get; private set; }

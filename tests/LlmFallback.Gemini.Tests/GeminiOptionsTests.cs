@@ -10,5 +10,6 @@ public class GeminiOptionsTests
         Assert.Equal("v1beta", options.ApiVersion);
         Assert.Equal(GeminiOptions.DefaultApiVersion, options.ApiVersion);
         Assert.True(options.ThrowOnContentFilter);
+        Assert.Empty(options.SafetySettings);
     }
 }

@@ -26,6 +26,16 @@ public class OpenAIFailureClassifierTests
             LlmFailureKind.ContextLengthExceeded, "context_length_exceeded"
         },
         {
+            "OpenAI tool-call id too long", 400,
+            """{"error":{"message":"Invalid 'messages[1].tool_calls[0].id': string too long. Expected a string with maximum length 40, but got a string with length 52 instead.","type":"invalid_request_error","param":"messages[1].tool_calls[0].id","code":"string_above_max_length"}}""",
+            LlmFailureKind.BadRequest, "string_above_max_length"
+        },
+        {
+            "OpenAI message content too long", 400,
+            """{"error":{"message":"Invalid 'messages[0].content': string too long. Expected a string with maximum length 10485760, but got a string with length 10485761 instead.","type":"invalid_request_error","param":"messages[0].content","code":"string_above_max_length"}}""",
+            LlmFailureKind.ContextLengthExceeded, "string_above_max_length"
+        },
+        {
             "OpenAI bad request", 400,
             """{"error":{"message":"Invalid value for 'temperature': expected a number.","type":"invalid_request_error","param":"temperature","code":"invalid_value"}}""",
             LlmFailureKind.BadRequest, "invalid_request_error"

@@ -12,7 +12,7 @@ internal static class AnthropicPrefill
 {
     /// <summary>Returns the messages with trailing whitespace removed from a final assistant message, and that whitespace.</summary>
     /// <returns>The messages to send; the same instance when nothing needed trimming.</returns>
-    public static IEnumerable<ChatMessage> TrimTrailingWhitespace(IEnumerable<ChatMessage> messages, out string? trimmed)
+    public static IList<ChatMessage> TrimTrailingWhitespace(IEnumerable<ChatMessage> messages, out string? trimmed)
     {
         trimmed = null;
         var list = messages as IList<ChatMessage> ?? [.. messages];

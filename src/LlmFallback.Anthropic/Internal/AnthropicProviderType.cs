@@ -63,7 +63,8 @@ internal static class AnthropicProviderType
         Log.ProviderCreated(logger, name, options.Model, caps.ContextWindow, caps.MaxOutputTokens, caps.PrefillContinuation == true);
         var client = new AnthropicClient(clientOptions);
         var maxTokens = caps.MaxOutputTokens is { } limit ? Math.Min(adapter.MaxTokens, limit) : adapter.MaxTokens;
-        return new AnthropicProviderChatClient(client.AsIChatClient(options.Model, maxTokens, adapter.ThinkingMode), client, name, apiKey);
+        var portability = services.GetRequiredService<IOptionsMonitor<LlmPortabilityOptions>>().Get(name);
+        return new AnthropicProviderChatClient(client.AsIChatClient(options.Model, maxTokens, adapter.ThinkingMode), client, name, apiKey, portability, logger);
     }
 
     /// <summary>The SDK appends <c>/v1/messages</c>; an endpoint given with the version segment is accepted too.</summary>

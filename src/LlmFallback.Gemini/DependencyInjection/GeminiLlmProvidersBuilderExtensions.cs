@@ -89,7 +89,8 @@ public static class GeminiLlmProvidersBuilderExtensions
             }
         }
 
-        builder.AddProviderType(ProviderType, (sp, name, options) => CreateClient(sp, registration, name, options));
+        builder.AddPortability();
+        builder.AddProviderType(ProviderType, (sp, name, options) => CreateClient(sp, registration, name, options), static (_, _, _) => GeminiFailureClassifier.Instance);
         return registration;
     }
 
@@ -99,6 +100,7 @@ public static class GeminiLlmProvidersBuilderExtensions
         {
             services.AddLlmHttpClient(name);
             services.AddOptions<GeminiOptions>(name).ValidateOnStart();
+            services.AddOptions<LlmPortabilityOptions>(name).ValidateOnStart();
         }
     }
 
@@ -117,6 +119,7 @@ public static class GeminiLlmProvidersBuilderExtensions
             http.BaseAddress = endpoint;
         }
 
-        return new GeminiChatClient(http, apiKey, options.Model, gemini, name, services.GetService<TimeProvider>(), services.GetService<ILoggerFactory>());
+        var portability = services.GetRequiredService<IOptionsMonitor<LlmPortabilityOptions>>().Get(name);
+        return new GeminiChatClient(http, apiKey, options.Model, gemini, name, services.GetService<TimeProvider>(), services.GetService<ILoggerFactory>(), portability);
     }
 }

@@ -38,8 +38,28 @@ internal sealed class GeminiOptionsValidator(GeminiRegistration registration) : 
             return ValidateOptionsResult.Skip;
         }
 
-        return GeminiNames.ValidateApiVersion(options.ApiVersion) is { } error
-            ? ValidateOptionsResult.Fail($"{registration.PathOf(name)}:ApiVersion {error}")
-            : ValidateOptionsResult.Success;
+        var path = registration.PathOf(name);
+        List<string>? errors = null;
+        if (GeminiNames.ValidateApiVersion(options.ApiVersion) is { } error)
+        {
+            (errors ??= []).Add($"{path}:ApiVersion {error}");
+        }
+
+        if (options.SafetySettings is null)
+        {
+            (errors ??= []).Add($"{path}:SafetySettings must not be null.");
+        }
+        else
+        {
+            foreach (var (category, threshold) in options.SafetySettings)
+            {
+                if (GeminiSafety.Validate(category, threshold) is { } safetyError)
+                {
+                    (errors ??= []).Add($"{path}:SafetySettings:{category} {safetyError}");
+                }
+            }
+        }
+
+        return errors is null ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.AI;
 namespace LlmFallback.Gemini;
 
 /// <summary>Turns Gemini response parts, finish reasons and usage into Microsoft.Extensions.AI types.</summary>
-internal static class GeminiContentMapper
+internal static partial class GeminiContentMapper
 {
     /// <summary>Prefix of the call ids this adapter makes up for function calls the API sent without an id.</summary>
     internal const string GeneratedCallIdPrefix = "gemini_";
@@ -28,7 +28,13 @@ internal static class GeminiContentMapper
     }
 
     /// <summary>Adds the contents of <paramref name="parts"/> to <paramref name="contents"/>.</summary>
-    public static void AddContents(List<GeminiPart>? parts, IList<AIContent> contents)
+    /// <param name="parts">The parts of a response or of one streamed chunk.</param>
+    /// <param name="contents">Receives the contents.</param>
+    /// <param name="streamed">
+    /// Whether the parts are one chunk of a stream. <c>ToChatResponse()</c> merges streamed text and keeps only the first
+    /// piece's properties, so a signature on a later text piece travels as its own signature-only reasoning content.
+    /// </param>
+    public static void AddContents(List<GeminiPart>? parts, IList<AIContent> contents, bool streamed = false)
     {
         if (parts is null)
         {
@@ -37,7 +43,12 @@ internal static class GeminiContentMapper
 
         foreach (var part in parts)
         {
-            if (ToContent(part) is { } content)
+            if (streamed && part is { Text.Length: > 0, Thought: not true, ThoughtSignature: { } signature, FunctionCall: null })
+            {
+                contents.Add(new TextContent(part.Text));
+                contents.Add(SignatureOnly(signature));
+            }
+            else if (ToContent(part) is { } content)
             {
                 contents.Add(content);
             }
@@ -46,7 +57,7 @@ internal static class GeminiContentMapper
 
     public static AIContent? ToContent(GeminiPart part)
     {
-        AIContent? content;
+        AIContent content;
         if (part.FunctionCall is { } call)
         {
             content = new FunctionCallContent(call.Id is { Length: > 0 } id ? id : NewCallId(), call.Name ?? string.Empty, GeminiJson.ToArguments(call.Args));
@@ -55,7 +66,14 @@ internal static class GeminiContentMapper
         {
             if (part.Thought == true)
             {
-                return new TextReasoningContent(text) { ProtectedData = part.ThoughtSignature };
+                return Gemini(new TextReasoningContent(text) { ProtectedData = part.ThoughtSignature });
+            }
+
+            if (text.Length == 0 && part.ThoughtSignature is { } emptyTextSignature)
+            {
+                // The last part of an answer (often the last chunk of a stream) may carry only the signature on an
+                // empty text: as reasoning it is neither merged into the answer's text nor lost when it is.
+                return SignatureOnly(emptyTextSignature);
             }
 
             content = new TextContent(text);
@@ -70,8 +88,7 @@ internal static class GeminiContentMapper
         }
         else if (part.ThoughtSignature is { } signatureOnly)
         {
-            // A part that carries only the signature of the model's reasoning: kept so it can be sent back.
-            return new TextReasoningContent(string.Empty) { ProtectedData = signatureOnly };
+            return SignatureOnly(signatureOnly);
         }
         else
         {
@@ -83,7 +100,7 @@ internal static class GeminiContentMapper
             (content.AdditionalProperties ??= [])[GeminiChatClient.ThoughtSignatureKey] = signature;
         }
 
-        return content;
+        return content is FunctionCallContent || part.ThoughtSignature is not null ? Gemini(content) : content;
     }
 
     public static string? GetThoughtSignature(AIContent content) =>
@@ -93,53 +110,16 @@ internal static class GeminiContentMapper
     public static string? ApiCallId(string callId) =>
         string.IsNullOrEmpty(callId) || callId.StartsWith(GeneratedCallIdPrefix, StringComparison.Ordinal) ? null : callId;
 
+    /// <summary>A signature that came without text or on an empty text: sent back as <c>{"text": "", "thoughtSignature": …}</c>.</summary>
+    public static TextReasoningContent SignatureOnly(string signature) => Gemini(new TextReasoningContent(string.Empty) { ProtectedData = signature });
+
     public static string NewCallId() =>
         GeneratedCallIdPrefix + Random.Shared.NextInt64().ToString("x16", CultureInfo.InvariantCulture);
 
-    /// <summary>Whether a finish reason means a safety or policy filter stopped the output.</summary>
-    public static bool IsContentFilter(string? finishReason) => finishReason is
-        "SAFETY" or "RECITATION" or "BLOCKLIST" or "PROHIBITED_CONTENT" or "SPII"
-        or "IMAGE_SAFETY" or "IMAGE_PROHIBITED_CONTENT" or "IMAGE_RECITATION" or "MODEL_ARMOR";
-
-    /// <summary>Maps a Gemini finish reason; <see langword="null"/> while the model has not stopped.</summary>
-    public static ChatFinishReason? ToFinishReason(string? finishReason, bool hasFunctionCalls) => finishReason switch
+    private static TContent Gemini<TContent>(TContent content)
+        where TContent : AIContent
     {
-        null or "" => null,
-        "STOP" => hasFunctionCalls ? ChatFinishReason.ToolCalls : ChatFinishReason.Stop,
-        "MAX_TOKENS" => ChatFinishReason.Length,
-        _ when IsContentFilter(finishReason) => ChatFinishReason.ContentFilter,
-
-        // MALFORMED_FUNCTION_CALL, UNEXPECTED_TOOL_CALL, LANGUAGE, OTHER, ...: a finish, under its own name.
-        _ => new ChatFinishReason(finishReason.ToLowerInvariant()),
-    };
-
-    /// <summary>
-    /// Maps <c>usageMetadata</c>. Output counts the thought tokens too (they are billed as output), and input counts
-    /// tool-use prompt tokens, so that input + output equals Gemini's <c>totalTokenCount</c>.
-    /// </summary>
-    public static UsageDetails? ToUsage(GeminiUsageMetadata? usage)
-    {
-        if (usage is null)
-        {
-            return null;
-        }
-
-        var details = new UsageDetails
-        {
-            InputTokenCount = Sum(usage.PromptTokenCount, usage.ToolUsePromptTokenCount),
-            OutputTokenCount = Sum(usage.CandidatesTokenCount, usage.ThoughtsTokenCount),
-            TotalTokenCount = usage.TotalTokenCount,
-            CachedInputTokenCount = usage.CachedContentTokenCount,
-            ReasoningTokenCount = usage.ThoughtsTokenCount,
-        };
-
-        if (usage.ToolUsePromptTokenCount is { } toolUse)
-        {
-            details.AdditionalCounts = new() { ["ToolUsePromptTokenCount"] = toolUse };
-        }
-
-        return details;
+        content.SetOrigin(LlmProviderFamily.Gemini);
+        return content;
     }
-
-    private static long? Sum(int? a, int? b) => a is null && b is null ? null : (long)(a ?? 0) + (b ?? 0);
 }

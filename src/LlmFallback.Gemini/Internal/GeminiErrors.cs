@@ -1,15 +1,17 @@
-using System.Buffers;
 using System.Text.Json;
 
 namespace LlmFallback.Gemini;
 
 /// <summary>Turns Gemini error bodies (<c>google.rpc.Status</c>) and blocked answers into classified <see cref="LlmProviderException"/>s.</summary>
-internal static class GeminiErrors
+internal static partial class GeminiErrors
 {
     /// <summary>Error bodies are small; a larger one is not a Gemini error and is classified by status alone.</summary>
     private const int MaxErrorBodyBytes = 64 * 1024;
 
-    public static async Task<LlmProviderException> FromResponseAsync(HttpResponseMessage response, string provider, string apiKey, TimeProvider timeProvider, CancellationToken cancellationToken)
+    /// <summary>The error code of a request whose uploaded file is missing or not readable with this key: the request's fault, not the provider's.</summary>
+    public const string FileNotFoundCode = "FILE_NOT_FOUND";
+
+    public static async Task<LlmProviderException> FromResponseAsync(HttpResponseMessage response, string provider, string apiKey, TimeProvider timeProvider, bool hasFileData, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
         TimeSpan? headerDelay = LlmRetryAfter.TryParse(response.Headers, timeProvider.GetUtcNow(), out var delay) ? delay : null;
@@ -27,14 +29,20 @@ internal static class GeminiErrors
             // No readable body: the status decides.
         }
 
-        return Create(status, error, headerDelay, provider, apiKey);
+        return Create(status, error, headerDelay, provider, apiKey, hasFileData);
     }
 
     /// <summary>
     /// Classifies an error, from an HTTP response or from an error object inside a stream. The server's message is kept
     /// (on the inner exception) only with <paramref name="apiKey"/> and anything else shaped like a credential removed.
     /// </summary>
-    public static LlmProviderException Create(int status, GeminiError? error, TimeSpan? headerDelay, string provider, string apiKey)
+    /// <param name="status">The HTTP status, or the error's own <c>code</c> inside a stream.</param>
+    /// <param name="error">The error body, when it could be read.</param>
+    /// <param name="headerDelay">The delay the response headers asked for.</param>
+    /// <param name="provider">The provider's name.</param>
+    /// <param name="apiKey">The key the request was sent with, removed from any text kept.</param>
+    /// <param name="hasFileData">Whether the request referred to uploaded files (<c>fileData</c>).</param>
+    public static LlmProviderException Create(int status, GeminiError? error, TimeSpan? headerDelay, string provider, string? apiKey, bool hasFileData = false)
     {
         var retryAfter = headerDelay;
         string? reason = null;
@@ -85,6 +93,19 @@ internal static class GeminiErrors
         {
             kind = LlmFailureKind.Authentication;
         }
+        else if (hasFileData && IsMissingFile(status, message))
+        {
+            // The model exists; a file the request names does not (expired after 48 hours, deleted, or another
+            // project's). Not the provider's health: the breaker must not isolate it.
+            kind = LlmFailureKind.BadRequest;
+            reason = FileNotFoundCode;
+        }
+        else if (status is 500 or 504 && IsTooLong(message))
+        {
+            // Documented causes of INTERNAL and DEADLINE_EXCEEDED: "the input context is too long", "the prompt (or
+            // context) is too large to be processed in time". Only a larger window helps.
+            kind = LlmFailureKind.ContextLengthExceeded;
+        }
 
         var inner = new HttpRequestException(message is null ? $"Gemini returned HTTP {status}." : LlmSecrets.Scrub(message, apiKey), null, status is >= 100 and < 1000 ? (System.Net.HttpStatusCode)status : null);
         return new LlmProviderException(kind, provider, status, retryAfter, reason ?? code, inner);
@@ -97,63 +118,22 @@ internal static class GeminiErrors
     public static LlmProviderException Blocked(string reason, string provider) =>
         new(LlmFailureKind.ContentPolicy, provider, statusCode: 200, retryAfter: null, errorCode: reason);
 
+    /// <summary>
+    /// Classifies what the adapter itself throws before any call: an <see cref="ArgumentException"/> is the caller's
+    /// request (a seed out of range, a result without its call), never the provider's health.
+    /// </summary>
+    public static LlmFailure? Classify(Exception exception) =>
+        exception is ArgumentException ? new LlmFailure(LlmFailureKind.BadRequest, exception: exception) : null;
+
+    private static bool IsMissingFile(int status, string? message) =>
+        (status == 404 && message?.Contains("models/", StringComparison.Ordinal) != true)
+        || (status == 403 && message?.Contains("access the File", StringComparison.Ordinal) == true);
+
+    private static bool IsTooLong(string? message) => message is not null
+        && (message.Contains("context is too long", StringComparison.OrdinalIgnoreCase)
+            || message.Contains("too large to be processed", StringComparison.OrdinalIgnoreCase));
+
     private static bool IsAccountReason(string? reason) => reason is not null
         && (reason.StartsWith("API_KEY_", StringComparison.Ordinal)
             || reason is "SERVICE_DISABLED" or "CONSUMER_SUSPENDED" or "BILLING_DISABLED" or "ACCESS_TOKEN_EXPIRED");
-
-    private static async Task<GeminiError?> ReadErrorAsync(Stream stream, CancellationToken cancellationToken)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(4096);
-        var length = 0;
-        try
-        {
-            while (true)
-            {
-                if (length == buffer.Length)
-                {
-                    if (buffer.Length >= MaxErrorBodyBytes)
-                    {
-                        return null;
-                    }
-
-                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                    buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
-                }
-
-                var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                length += read;
-            }
-
-            return Parse(buffer.AsSpan(0, length));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    /// <summary>Reads <c>{"error": {...}}</c>, or <c>[{"error": {...}}]</c> as streaming endpoints sometimes send it.</summary>
-    internal static GeminiError? Parse(ReadOnlySpan<byte> body)
-    {
-        var trimmed = body.TrimStart(" \t\r\n"u8);
-        if (trimmed.IsEmpty)
-        {
-            return null;
-        }
-
-        if (trimmed[0] == (byte)'[')
-        {
-            var list = JsonSerializer.Deserialize(trimmed, GeminiJsonContext.Default.ListGeminiErrorEnvelope);
-            return list is { Count: > 0 } ? list[0].Error : null;
-        }
-
-        return JsonSerializer.Deserialize(trimmed, GeminiJsonContext.Default.GeminiErrorEnvelope)?.Error;
-    }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.AI;
 
 namespace LlmFallback.Gemini;
@@ -9,9 +8,10 @@ internal static class GeminiRequestBuilder
     private const string UserRole = "user";
     private const string ModelRole = "model";
 
-    public static GenerateContentRequest Build(IEnumerable<ChatMessage> messages, ChatOptions? options)
+    /// <summary>Builds the request; <paramref name="unmapped"/> receives the options Gemini has no field for.</summary>
+    public static GenerateContentRequest Build(IEnumerable<ChatMessage> messages, ChatOptions? options, string model, List<GeminiSafetySetting>? safetySettings, out GeminiUnmapped unmapped)
     {
-        var request = new GenerateContentRequest();
+        var request = new GenerateContentRequest { SafetySettings = safetySettings };
         List<GeminiPart>? system = null;
         if (options?.Instructions is { Length: > 0 } instructions)
         {
@@ -53,6 +53,8 @@ internal static class GeminiRequestBuilder
                     continue;
                 }
 
+                request.HasFileData |= part.FileData is not null;
+
                 // Consecutive messages of one role become one turn: Gemini expects turns to alternate.
                 if (current is null || !string.Equals(current.Role, role, StringComparison.Ordinal))
                 {
@@ -69,12 +71,7 @@ internal static class GeminiRequestBuilder
             request.SystemInstruction = new GeminiContent { Parts = system };
         }
 
-        if (options is not null)
-        {
-            AddTools(request, options);
-            request.GenerationConfig = GenerationConfig(options);
-        }
-
+        unmapped = options is null ? GeminiUnmapped.None : GeminiRequestOptions.Apply(request, options, model);
         return request;
     }
 
@@ -87,11 +84,11 @@ internal static class GeminiRequestBuilder
                 return text.Text.Length > 0 || signature is not null ? new GeminiPart { Text = text.Text, ThoughtSignature = signature } : null;
 
             case TextReasoningContent reasoning:
-                // Thought summaries are not input; only the opaque signature matters to the model, and it must
-                // travel back with its part.
-                return reasoning.ProtectedData is { } protectedData
-                    ? new GeminiPart { Text = reasoning.Text, Thought = true, ThoughtSignature = protectedData }
-                    : null;
+                // Thought summaries are not input; only the opaque signature matters to the model, and it must travel
+                // back with its part. A signature without text goes back as the empty text part it came on.
+                return reasoning.ProtectedData is not { Length: > 0 } protectedData ? null
+                    : reasoning.Text.Length > 0 ? new GeminiPart { Text = reasoning.Text, Thought = true, ThoughtSignature = protectedData }
+                    : new GeminiPart { Text = string.Empty, ThoughtSignature = protectedData };
 
             case DataContent data:
                 return new GeminiPart { InlineData = new GeminiBlob { MimeType = data.MediaType, Data = data.Base64Data.ToString() } };
@@ -113,101 +110,10 @@ internal static class GeminiRequestBuilder
                 };
 
             case FunctionResultContent result:
-                var matched = calls![result.CallId];
-                return new GeminiPart
-                {
-                    FunctionResponse = new GeminiFunctionResponse
-                    {
-                        Id = GeminiContentMapper.ApiCallId(result.CallId),
-                        Name = matched.Name,
-                        Response = GeminiJson.FunctionResponse(result.Result, result.Exception is not null),
-                    },
-                };
+                return new GeminiPart { FunctionResponse = GeminiFunctionResponses.Create(result, calls![result.CallId].Name) };
 
             default:
                 return null;
         }
-    }
-
-    private static void AddTools(GenerateContentRequest request, ChatOptions options)
-    {
-        if (options.Tools is not { Count: > 0 } tools)
-        {
-            return;
-        }
-
-        List<GeminiFunctionDeclaration>? declarations = null;
-        foreach (var tool in tools)
-        {
-            if (tool is AIFunctionDeclaration function)
-            {
-                (declarations ??= new(tools.Count)).Add(new GeminiFunctionDeclaration
-                {
-                    Name = function.Name,
-                    Description = string.IsNullOrEmpty(function.Description) ? null : function.Description,
-                    ParametersJsonSchema = function.JsonSchema.ValueKind == JsonValueKind.Object ? function.JsonSchema : null,
-                });
-            }
-        }
-
-        if (declarations is null)
-        {
-            return;
-        }
-
-        request.Tools = [new GeminiTool { FunctionDeclarations = declarations }];
-        request.ToolConfig = options.ToolMode switch
-        {
-            NoneChatToolMode => Mode("NONE", null),
-            RequiredChatToolMode { RequiredFunctionName: { } name } => Mode("ANY", [name]),
-            RequiredChatToolMode => Mode("ANY", null),
-            AutoChatToolMode => Mode("AUTO", null),
-            _ => null,
-        };
-    }
-
-    private static GeminiToolConfig Mode(string mode, List<string>? allowed) =>
-        new() { FunctionCallingConfig = new GeminiFunctionCallingConfig { Mode = mode, AllowedFunctionNames = allowed } };
-
-    private static GeminiGenerationConfig? GenerationConfig(ChatOptions options)
-    {
-        var config = new GeminiGenerationConfig
-        {
-            Temperature = options.Temperature,
-            TopP = options.TopP,
-            TopK = options.TopK,
-            MaxOutputTokens = options.MaxOutputTokens,
-            PresencePenalty = options.PresencePenalty,
-            FrequencyPenalty = options.FrequencyPenalty,
-            Seed = options.Seed,
-        };
-
-        var any = options.Temperature is not null || options.TopP is not null || options.TopK is not null || options.MaxOutputTokens is not null
-            || options.PresencePenalty is not null || options.FrequencyPenalty is not null || options.Seed is not null;
-
-        if (options.StopSequences is { Count: > 0 } stops)
-        {
-            config.StopSequences = [.. stops];
-            any = true;
-        }
-
-        if (options.ResponseFormat is ChatResponseFormatJson json)
-        {
-            config.ResponseMimeType = "application/json";
-            if (json.Schema is { } schema)
-            {
-                config.ResponseJsonSchema = schema;
-            }
-
-            any = true;
-        }
-
-        if (options.Reasoning?.Output is ReasoningOutput.Summary or ReasoningOutput.Full)
-        {
-            config.ThinkingConfig = new GeminiThinkingConfig { IncludeThoughts = true };
-            any = true;
-        }
-
-        return any ? config : null;
     }
 }

@@ -26,6 +26,7 @@ public static class OpenAILlmProvidersBuilderExtensions
 
         services.AddSingleton(new OpenAIRegistrationState());
         services.AddOptions<OpenAIProviderOptions>();
+        builder.AddPortability();
 
         // Each provider gets its own classifier on the application's clock: nothing is shared or changed later.
         Func<IServiceProvider, string, LlmProviderOptions, ILlmFailureClassifier?> classifier = static (sp, _, _) => new OpenAIFailureClassifier(sp.GetService<TimeProvider>());
@@ -48,6 +49,7 @@ public static class OpenAILlmProvidersBuilderExtensions
                 if (OpenAIProviderTypes.Normalize(section["Type"]) is not null)
                 {
                     services.AddLlmHttpClient(section.Key);
+                    services.AddOptions<LlmPortabilityOptions>(section.Key).ValidateOnStart();
                 }
             }
         }
@@ -112,6 +114,7 @@ public static class OpenAILlmProvidersBuilderExtensions
         }
 
         builder.Services.AddLlmHttpClient(name);
+        builder.Services.AddOptions<LlmPortabilityOptions>(name).ValidateOnStart();
         return builder.AddProvider(name, type, configure);
     }
 

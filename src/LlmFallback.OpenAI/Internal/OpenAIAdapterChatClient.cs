@@ -5,43 +5,60 @@ using OpenAIChat = OpenAI.Chat;
 namespace LlmFallback.OpenAI;
 
 /// <summary>
-/// What the adapter adds around the SDK's <see cref="IChatClient"/>: prefill-continuation request fields; errors that
-/// a server sends inside an open stream (<c>data: {"error":{...}}</c>), which the SDK would pass on as an empty
-/// update, thrown as a classified <see cref="LlmProviderException"/>; and the SDK's own exceptions, which carry the
-/// response body and headers (where a server may echo the key), surfaced as classified
-/// <see cref="LlmProviderException"/>s over a scrubbed copy (<see cref="LlmSecrets.Sanitize"/>).
+/// What the adapter adds around the SDK's <see cref="IChatClient"/>: the history prepared for Chat Completions
+/// (<see cref="LlmPortability"/>: other providers' reasoning left out, call ids of at most 40 characters, tool-result
+/// media moved to a user message), its own output marked as OpenAI's, prefill-continuation request fields; errors that
+/// a server sends inside an open stream (<c>data: {"error":{...}}</c>), which the SDK would pass on as an empty update,
+/// thrown as a classified <see cref="LlmProviderException"/>; and the SDK's own exceptions, which carry the response
+/// body and headers (where a server may echo the key), surfaced as classified <see cref="LlmProviderException"/>s over
+/// a scrubbed copy (<see cref="LlmSecrets.Sanitize"/>).
 /// </summary>
 internal sealed class OpenAIAdapterChatClient : DelegatingChatClient
 {
+    /// <summary>What Chat Completions accepts: call ids of at most 40 characters, text-only tool results, no foreign reasoning.</summary>
+    internal static readonly LlmPortabilityTarget Portability = new(LlmProviderFamily.OpenAI)
+    {
+        MaxToolCallIdLength = 40,
+        ToolResultMediaInUserMessage = true,
+    };
+
     private readonly string _provider;
     private readonly OpenAIPrefillMode _prefillMode;
     private readonly OpenAIFailureClassifier _classifier;
     private readonly string? _apiKey;
+    private readonly LlmPortabilityOptions? _portability;
 
-    public OpenAIAdapterChatClient(IChatClient innerClient, string provider, OpenAIPrefillMode prefillMode, OpenAIFailureClassifier classifier, string? apiKey)
+    public OpenAIAdapterChatClient(IChatClient innerClient, string provider, OpenAIPrefillMode prefillMode, OpenAIFailureClassifier classifier, string? apiKey, LlmPortabilityOptions? portability = null)
         : base(innerClient)
     {
         _provider = provider;
         _prefillMode = prefillMode;
         _classifier = classifier;
         _apiKey = apiKey;
+        _portability = portability;
     }
 
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
+        messages = LlmPortability.Prepare(messages, Portability, _portability);
         OpenAIPrefill.TryPrepare(_prefillMode, ref messages, ref options);
+        ChatResponse response;
         try
         {
-            return await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+            response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (Surfaces(ex, out var safe))
         {
             throw safe;
         }
+
+        LlmContentOrigin.Record(response, LlmProviderFamily.OpenAI);
+        return response;
     }
 
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        messages = LlmPortability.Prepare(messages, Portability, _portability);
         OpenAIPrefill.TryPrepare(_prefillMode, ref messages, ref options);
         var updates = base.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
         await using (updates.ConfigureAwait(false))
@@ -69,6 +86,7 @@ internal sealed class OpenAIAdapterChatClient : DelegatingChatClient
                     throw StreamError(error);
                 }
 
+                LlmContentOrigin.Record(update, LlmProviderFamily.OpenAI);
                 yield return update;
             }
         }

@@ -64,6 +64,7 @@ internal static class OpenAIChatClientFactory
         var chatClient = new OpenAIChat.ChatClient(options.Model ?? string.Empty, authentication, clientOptions);
 #pragma warning restore OPENAI001
         var prefill = options.Capabilities?.PrefillContinuation == true ? settings.PrefillMode : OpenAIPrefillMode.None;
-        return new OpenAIAdapterChatClient(chatClient.AsIChatClient(), name, prefill, new OpenAIFailureClassifier(services.GetService<TimeProvider>()), key);
+        var portability = services.GetRequiredService<IOptionsMonitor<LlmPortabilityOptions>>().Get(name);
+        return new OpenAIAdapterChatClient(chatClient.AsIChatClient(), name, prefill, new OpenAIFailureClassifier(services.GetService<TimeProvider>()), key, portability);
     }
 }

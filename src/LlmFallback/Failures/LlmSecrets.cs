@@ -86,7 +86,8 @@ public static partial class LlmSecrets
     public static Exception Sanitize(Exception exception, ILlmFailureClassifier? classifier, string? provider, params ReadOnlySpan<string?> knownSecrets)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        if (exception is OperationCanceledException || IsScrubbed(exception, 0))
+        // A cancellation, and an argument error the adapter raised itself before sending anything, carry no response.
+        if (exception is OperationCanceledException || IsScrubbed(exception, 0) || (exception is ArgumentException && !HoldsSecret(exception, knownSecrets)))
         {
             return exception;
         }
@@ -105,6 +106,10 @@ public static partial class LlmSecrets
         return new LlmProviderException(failure.Kind, provider, failure.StatusCode, failure.RetryAfter, SafeCode(failure.ErrorCode, knownSecrets), Copy(exception, knownSecrets, 0));
     }
 
+    /// <summary>Returns <paramref name="exception"/> itself when none of its messages holds a credential, else a scrubbed copy.</summary>
+    internal static Exception ScrubIfNeeded(Exception exception) =>
+        exception is OperationCanceledException || IsScrubbed(exception, 0) || !HoldsSecret(exception, default) ? exception : Copy(exception, default, 0);
+
     /// <summary>Tells whether a text (an error code, a log value) holds anything shaped like a credential.</summary>
     internal static bool LooksSecret(string text) => !ReferenceEquals(Scrub(text), text);
 
@@ -116,7 +121,9 @@ public static partial class LlmSecrets
         var current = exception;
         for (var depth = 0; current is not null && depth < MaxDepth; depth++)
         {
-            if (!ReferenceEquals(Scrub(current.Message, knownSecrets), current.Message))
+            // Read once: some exceptions build their message anew on every read.
+            var message = current.Message;
+            if (!ReferenceEquals(Scrub(message, knownSecrets), message))
             {
                 return true;
             }

@@ -33,7 +33,7 @@ public sealed partial class FallbackChatClient
     private void SettleCancelled(FallbackRequest request, LlmProvider provider, Exception? error, CancellationToken cancellationToken)
     {
         provider.Release(ref request.Permit, _clock.Now);
-        Record(request, provider, new LlmFailure(LlmFailureKind.Cancelled, exception: error is null ? null : LlmSecrets.Scrub(error)), _time.GetElapsedTime(request.AttemptStart), LlmAttemptDecision.Surfaced, request.AttemptActivity);
+        Record(request, provider, new LlmFailure(LlmFailureKind.Cancelled, exception: error is null ? null : LlmSecrets.ScrubIfNeeded(error)), _time.GetElapsedTime(request.AttemptStart), LlmAttemptDecision.Surfaced, request.AttemptActivity);
         EndAttemptActivity(request);
         ThrowCancelled(error, cancellationToken);
     }

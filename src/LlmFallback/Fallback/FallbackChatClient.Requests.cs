@@ -89,7 +89,7 @@ public sealed partial class FallbackChatClient
                     }
 
                     failure = timedOut
-                        ? new LlmFailure(LlmFailureKind.Timeout, errorCode: "attempt_timeout", exception: LlmSecrets.Scrub(error))
+                        ? new LlmFailure(LlmFailureKind.Timeout, errorCode: "attempt_timeout", exception: LlmSecrets.ScrubIfNeeded(error))
                         : provider.Classify(error);
                 }
 

@@ -231,6 +231,6 @@ public sealed partial class FallbackChatClient
     private static LlmFailure AttemptFailure(StreamRequest request, LlmProvider provider, Exception? error, bool refused) =>
         refused ? new LlmFailure(LlmFailureKind.ContentPolicy, errorCode: "content_filter")
         : error is null ? new LlmFailure(LlmFailureKind.Transport, errorCode: "stream_incomplete")
-        : request.TimedOut ? new LlmFailure(LlmFailureKind.Timeout, errorCode: request.Deadline == AttemptDeadline.FirstToken ? "first_token_timeout" : "idle_timeout", exception: LlmSecrets.Scrub(error))
+        : request.TimedOut ? new LlmFailure(LlmFailureKind.Timeout, errorCode: request.Deadline == AttemptDeadline.FirstToken ? "first_token_timeout" : "idle_timeout", exception: LlmSecrets.ScrubIfNeeded(error))
         : provider.Classify(error);
 }

@@ -253,7 +253,7 @@ internal static class LlmOptionsValidation
         }
     }
 
-    private static void Defined<TEnum>(TEnum value, string key, List<string> errors)
+    internal static void Defined<TEnum>(TEnum value, string key, List<string> errors)
         where TEnum : struct, Enum
     {
         if (!Enum.IsDefined(value))

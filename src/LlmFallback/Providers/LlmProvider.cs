@@ -135,7 +135,7 @@ public sealed partial class LlmProvider
 
         // What the failure keeps reaches exceptions the caller sees: never a secret a server echoed back. Adapters
         // already hand over scrubbed exceptions (returned as they are); a user-supplied client's are scrubbed here.
-        return failure.Exception is { } kept && LlmSecrets.Scrub(kept) is var scrubbed && !ReferenceEquals(scrubbed, kept)
+        return failure.Exception is { } kept && LlmSecrets.ScrubIfNeeded(kept) is var scrubbed && !ReferenceEquals(scrubbed, kept)
             ? new LlmFailure(failure.Kind, failure.StatusCode, failure.RetryAfter, failure.ErrorCode, scrubbed)
             : failure;
     }

@@ -12,7 +12,7 @@ namespace LlmFallback.Anthropic.Tests;
 /// <c>input_json_delta</c>), <c>content_block_stop</c>, <c>message_delta</c>, <c>message_stop</c>, <c>ping</c> and
 /// <c>error</c>; errors as <c>{"type":"error","error":{"type","message"},"request_id"}</c> with the documented statuses.
 /// </summary>
-public sealed class AnthropicLoopbackServer : LoopbackProviderServer
+public sealed partial class AnthropicLoopbackServer : LoopbackProviderServer
 {
     public const string Model = "claude-sonnet-4-5-20250929";
 
@@ -20,14 +20,21 @@ public sealed class AnthropicLoopbackServer : LoopbackProviderServer
     private const string NextBlockKey = "anthropic.next-block";
 
     protected override Task WriteTextResponseAsync(HttpContext ctx, RecordedRequest req, string text, int inTok, int outTok) =>
-        WriteJsonAsync(ctx, 200, Message([new JsonObject { ["type"] = "text", ["text"] = text }], "end_turn", inTok, outTok), RequestId());
+        WriteJsonAsync(ctx, 200, Message(Content(req, new JsonObject { ["type"] = "text", ["text"] = text }), "end_turn", inTok, outTok), RequestId());
 
     protected override Task WriteToolCallResponseAsync(HttpContext ctx, RecordedRequest req, string callId, string name, string argsJson, int inTok, int outTok) =>
-        WriteJsonAsync(
-            ctx,
-            200,
-            Message([new JsonObject { ["type"] = "tool_use", ["id"] = callId, ["name"] = name, ["input"] = JsonNode.Parse(argsJson) }], "tool_use", inTok, outTok),
-            RequestId());
+        WriteToolCallsResponseAsync(ctx, req, [new WireToolCall(callId, name, argsJson)], inTok, outTok);
+
+    protected override Task WriteToolCallsResponseAsync(HttpContext ctx, RecordedRequest req, IReadOnlyList<WireToolCall> calls, int inTok, int outTok)
+    {
+        var blocks = new JsonObject[calls.Count];
+        for (var i = 0; i < calls.Count; i++)
+        {
+            blocks[i] = new JsonObject { ["type"] = "tool_use", ["id"] = calls[i].Id, ["name"] = calls[i].Name, ["input"] = JsonNode.Parse(calls[i].Arguments) };
+        }
+
+        return WriteJsonAsync(ctx, 200, Message(Content(req, blocks), "tool_use", inTok, outTok), RequestId());
+    }
 
     protected override async Task BeginStreamAsync(HttpContext ctx, RecordedRequest req)
     {
@@ -46,6 +53,10 @@ public sealed class AnthropicLoopbackServer : LoopbackProviderServer
         };
         await WriteSseAsync(ctx, "message_start", new JsonObject { ["type"] = "message_start", ["message"] = message }.ToJsonString());
         await WriteSseAsync(ctx, "ping", """{"type": "ping"}""");
+        if (AnthropicRequestRules.ThinkingEnabled(req.Json))
+        {
+            await WriteThinkingBlockAsync(ctx, NextBlock(ctx));
+        }
     }
 
     protected override async Task WriteTextDeltaAsync(HttpContext ctx, RecordedRequest req, string text, int index)

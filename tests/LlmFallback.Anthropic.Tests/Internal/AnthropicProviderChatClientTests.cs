@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace LlmFallback.Anthropic.Tests;
 
-public sealed class AnthropicProviderChatClientTests : AnthropicServerTest
+public sealed partial class AnthropicProviderChatClientTests : AnthropicServerTest
 {
     [Fact]
     public async Task GetResponseAsync_Text_SendsDocumentedRequestAndReadsMessage()

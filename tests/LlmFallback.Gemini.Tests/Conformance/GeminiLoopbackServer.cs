@@ -5,16 +5,51 @@ using Microsoft.AspNetCore.Http;
 
 namespace LlmFallback.Gemini.Tests.Conformance;
 
-/// <summary>The shared conformance scenarios in Gemini's wire format: JSON responses, SSE chunks without a terminal event, google.rpc.Status errors.</summary>
+/// <summary>
+/// The shared conformance scenarios in Gemini's wire format: JSON responses, SSE chunks without a terminal event,
+/// google.rpc.Status errors. For a Gemini 3 model (<c>models/gemini-3…</c> in the path) it signs its answers as the API
+/// does: the first function call of an answer, or the last part of an answer without calls (in a stream, an empty text
+/// part of the last chunk). Every request is checked as the API checks it (<see cref="GeminiRequestRules"/>).
+/// </summary>
 public sealed class GeminiLoopbackServer : LoopbackProviderServer
 {
-    protected override Task WriteTextResponseAsync(HttpContext ctx, RecordedRequest req, string text, int inTok, int outTok) =>
-        WriteJsonAsync(ctx, 200, GeminiWireJson.Text(text, inTok, outTok));
+    private readonly GeminiRequestRules _rules = new();
+
+    protected override (int Status, string Body, string Message)? Validate(RecordedRequest request) => _rules.Check(request.Json, IsGemini3(request));
+
+    protected override Task WriteTextResponseAsync(HttpContext ctx, RecordedRequest req, string text, int inTok, int outTok)
+    {
+        var part = GeminiWireJson.TextPart(text);
+        if (IsGemini3(req))
+        {
+            part["thoughtSignature"] = _rules.Issue();
+        }
+
+        return WriteJsonAsync(ctx, 200, GeminiWireJson.Response([part], "STOP", GeminiWireJson.Usage(inTok, outTok)));
+    }
 
     // generateContent sends function calls without an id (HasToolCallIds is false): the scenario's call id stays off
     // the wire, and the adapter's own ids must carry the round trip.
     protected override Task WriteToolCallResponseAsync(HttpContext ctx, RecordedRequest req, string callId, string name, string argsJson, int inTok, int outTok) =>
-        WriteJsonAsync(ctx, 200, GeminiWireJson.Response([GeminiWireJson.FunctionCallPart(name, argsJson)], "STOP", GeminiWireJson.Usage(inTok, outTok)));
+        WriteToolCallsResponseAsync(ctx, req, [new WireToolCall(callId, name, argsJson)], inTok, outTok);
+
+    // Parallel calls: only the first carries the signature.
+    protected override Task WriteToolCallsResponseAsync(HttpContext ctx, RecordedRequest req, IReadOnlyList<WireToolCall> calls, int inTok, int outTok)
+    {
+        var parts = new JsonNode[calls.Count];
+        for (var i = 0; i < calls.Count; i++)
+        {
+            var part = GeminiWireJson.FunctionCallPart(calls[i].Name, calls[i].Arguments);
+            if (i == 0 && IsGemini3(req))
+            {
+                part["thoughtSignature"] = _rules.Issue();
+            }
+
+            parts[i] = part;
+        }
+
+        return WriteJsonAsync(ctx, 200, GeminiWireJson.Response(parts, "STOP", GeminiWireJson.Usage(inTok, outTok)));
+    }
 
     // Gemini opens a stream with its first chunk: there is no start event.
     protected override Task BeginStreamAsync(HttpContext ctx, RecordedRequest req) => StartSseAsync(ctx);
@@ -23,12 +58,24 @@ public sealed class GeminiLoopbackServer : LoopbackProviderServer
         WriteSseAsync(ctx, null, GeminiWireJson.Response([GeminiWireJson.TextPart(text)], null, null));
 
     // Gemini streams a function call whole, in one chunk, and without an id.
-    protected override Task WriteToolCallDeltasAsync(HttpContext ctx, RecordedRequest req, string callId, string name, string argsJson) =>
-        WriteSseAsync(ctx, null, GeminiWireJson.Response([GeminiWireJson.FunctionCallPart(name, argsJson)], null, null));
+    protected override Task WriteToolCallDeltasAsync(HttpContext ctx, RecordedRequest req, string callId, string name, string argsJson)
+    {
+        var part = GeminiWireJson.FunctionCallPart(name, argsJson);
+        if (IsGemini3(req))
+        {
+            part["thoughtSignature"] = _rules.Issue();
+        }
 
-    // The last chunk: no parts, the finish reason and the usage (Gemini sends the same finish for text and tool calls).
-    protected override Task WriteFinishAsync(HttpContext ctx, RecordedRequest req, bool toolCalls, int inTok, int outTok) =>
-        WriteSseAsync(ctx, null, GeminiWireJson.Response([], "STOP", GeminiWireJson.Usage(inTok, outTok)));
+        return WriteSseAsync(ctx, null, GeminiWireJson.Response([part], null, null));
+    }
+
+    // The last chunk: the finish reason and the usage (Gemini sends the same finish for text and tool calls); after
+    // text, Gemini 3 puts the answer's signature on an empty text part here.
+    protected override Task WriteFinishAsync(HttpContext ctx, RecordedRequest req, bool toolCalls, int inTok, int outTok)
+    {
+        JsonNode[] parts = !toolCalls && IsGemini3(req) ? [new JsonObject { ["text"] = string.Empty, ["thoughtSignature"] = _rules.Issue() }] : [];
+        return WriteSseAsync(ctx, null, GeminiWireJson.Response(parts, "STOP", GeminiWireJson.Usage(inTok, outTok)));
+    }
 
     // No terminal marker in Gemini streams: the finish chunk is the end.
     protected override Task WriteTerminalAsync(HttpContext ctx, RecordedRequest req) => Task.CompletedTask;
@@ -62,6 +109,8 @@ public sealed class GeminiLoopbackServer : LoopbackProviderServer
 
         return WriteJsonAsync(ctx, status, body, [.. headers]);
     }
+
+    private static bool IsGemini3(RecordedRequest request) => request.Path.Contains("/models/gemini-3", StringComparison.Ordinal);
 
     private static async Task StreamRefusalAsync(HttpContext ctx, string chunk)
     {

@@ -260,6 +260,52 @@ public class GeminiLlmProvidersBuilderExtensionsTests : IAsyncLifetime
     }
 
     [Fact]
+    public void AddGemini_UnknownSafetyThreshold_FailsValidationNamingTheKey()
+    {
+        var services = new ServiceCollection();
+        services.AddLlmProviders(Config(GeminiConfig(extra: [("Llm:Providers:gem:SafetySettings:HARM_CATEGORY_HARASSMENT", "BLOCK_MOST")])).GetSection("Llm")).AddGemini();
+        using var sp = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOptionsMonitor<GeminiOptions>>().Get("gem"));
+
+        Assert.Equal(
+            "Llm:Providers:gem:SafetySettings:HARM_CATEGORY_HARASSMENT has an unknown threshold 'BLOCK_MOST'; expected one of: HARM_BLOCK_THRESHOLD_UNSPECIFIED, BLOCK_LOW_AND_ABOVE, BLOCK_MEDIUM_AND_ABOVE, BLOCK_ONLY_HIGH, BLOCK_NONE, OFF.",
+            Assert.Single(ex.Failures));
+    }
+
+    [Fact]
+    public async Task AddGemini_SafetyAndPortabilityFromTheProviderSection_ReachTheClient()
+    {
+        var services = new ServiceCollection();
+        services.AddLlmProviders(Config(GeminiConfig(extra: [("Llm:Providers:gem:SafetySettings:HARM_CATEGORY_HATE_SPEECH", "BLOCK_NONE"), ("Llm:Providers:gem:Portability:ForeignReasoning", "Text")])).GetSection("Llm")).AddGemini();
+        using var sp = services.BuildServiceProvider();
+        _server.EnqueueJson(200, GeminiWireJson.Text("ok"));
+        var foreign = new TextReasoningContent("Claude reasoned.") { ProtectedData = "claude-sig" };
+        foreign.SetOrigin(LlmProviderFamily.Anthropic);
+
+        await sp.GetRequiredKeyedService<IChatClient>("gem").GetResponseAsync([new(ChatRole.User, "Q"), new(ChatRole.Assistant, [foreign]), new(ChatRole.User, "Q2")], cancellationToken: Ct);
+
+        var body = _server.Requests[0].Json;
+        Assert.Equal("BLOCK_NONE", body.GetProperty("safetySettings")[0].GetProperty("threshold").GetString());
+        var part = body.GetProperty("contents")[1].GetProperty("parts")[0];
+        Assert.Equal("Claude reasoned.", part.GetProperty("text").GetString());
+        Assert.False(part.TryGetProperty("thoughtSignature", out _));
+        Assert.Equal(LlmReasoningPortability.Text, sp.GetRequiredService<IOptionsMonitor<LlmPortabilityOptions>>().Get("gem").ForeignReasoning);
+    }
+
+    [Fact]
+    public void AddGemini_InvalidPortabilityValue_FailsAtStartNamingTheProvidersKey()
+    {
+        var services = new ServiceCollection();
+        services.AddLlmProviders(Config(GeminiConfig(extra: [("Llm:Providers:gem:Portability:UnknownOrigin", "5")])).GetSection("Llm")).AddGemini();
+        using var sp = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOptionsMonitor<LlmPortabilityOptions>>().Get("gem"));
+
+        Assert.Equal("Llm:Providers:gem:Portability:UnknownOrigin has an unknown value '5'; expected one of: Keep, Foreign.", Assert.Single(ex.Failures));
+    }
+
+    [Fact]
     public void AddGemini_CalledTwice_RegistersOnce()
     {
         var services = new ServiceCollection();

@@ -15,6 +15,7 @@ public class GeminiContentMapperTests
     [InlineData("SPII", false, "content_filter")]
     [InlineData("IMAGE_SAFETY", false, "content_filter")]
     [InlineData("MALFORMED_FUNCTION_CALL", false, "malformed_function_call")]
+    [InlineData("MODEL_ARMOR", false, "model_armor")]
     [InlineData("OTHER", false, "other")]
     public void ToFinishReason_GeminiReason_MapsToChatFinishReason(string reason, bool functionCalls, string expected)
     {
@@ -123,5 +124,32 @@ public class GeminiContentMapperTests
     public void ApiCallId_OnlyIdsNotMadeUpHere_AreSent(string callId, string? expected)
     {
         Assert.Equal(expected, GeminiContentMapper.ApiCallId(callId));
+    }
+
+    [Fact]
+    public void IsContentFilter_ModelArmor_IsABlockReasonNotAFinishReason() => Assert.False(GeminiContentMapper.IsContentFilter("MODEL_ARMOR"));
+
+    [Fact]
+    public void ToContent_EmptyTextWithSignature_IsSignatureOnlyReasoningFromGemini()
+    {
+        var content = Assert.IsType<TextReasoningContent>(GeminiContentMapper.ToContent(new GeminiPart { Text = string.Empty, ThoughtSignature = "sig" }));
+
+        Assert.Equal(string.Empty, content.Text);
+        Assert.Equal("sig", content.ProtectedData);
+        Assert.Equal(LlmProviderFamily.Gemini, content.GetOrigin());
+    }
+
+    [Fact]
+    public void ToContent_PlainText_CarriesNoOrigin() => Assert.Null(GeminiContentMapper.ToContent(new GeminiPart { Text = "hi" })!.AdditionalProperties);
+
+    [Fact]
+    public void AddContents_StreamedTextWithSignature_SplitsTextFromTheSignature()
+    {
+        var contents = new List<AIContent>();
+
+        GeminiContentMapper.AddContents([new GeminiPart { Text = "lo", ThoughtSignature = "sig" }], contents, streamed: true);
+
+        Assert.Equal("lo", Assert.IsType<TextContent>(contents[0]).Text);
+        Assert.Equal("sig", Assert.IsType<TextReasoningContent>(contents[1]).ProtectedData);
     }
 }

@@ -2,7 +2,7 @@ using System.Text;
 
 namespace LlmFallback.Gemini.Tests;
 
-public class GeminiErrorsTests
+public partial class GeminiErrorsTests
 {
     private static LlmProviderException Classify(int status, string body, TimeSpan? header = null) =>
         GeminiErrors.Create(status, GeminiErrors.Parse(Encoding.UTF8.GetBytes(body)), header, "gem", "test-api-key");

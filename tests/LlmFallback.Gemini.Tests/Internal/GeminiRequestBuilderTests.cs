@@ -2,10 +2,10 @@ using System.Text.Json;
 
 namespace LlmFallback.Gemini.Tests;
 
-public class GeminiRequestBuilderTests
+public partial class GeminiRequestBuilderTests
 {
-    private static JsonElement Build(IEnumerable<ChatMessage> messages, ChatOptions? options = null) =>
-        JsonSerializer.SerializeToElement(GeminiRequestBuilder.Build(messages, options), GeminiJsonContext.Default.GenerateContentRequest);
+    private static JsonElement Build(IEnumerable<ChatMessage> messages, ChatOptions? options = null, string model = "gemini-2.5-flash") =>
+        JsonSerializer.SerializeToElement(GeminiRequestBuilder.Build(messages, options, model, null, out _), GeminiJsonContext.Default.GenerateContentRequest);
 
     [Fact]
     public void Build_SystemMessagesAndInstructions_BecomeSystemInstructionParts()
@@ -162,7 +162,7 @@ public class GeminiRequestBuilderTests
     [Fact]
     public void Build_ResultWithoutMatchingCall_ThrowsNamingMessages()
     {
-        var ex = Assert.Throws<ArgumentException>(() => GeminiRequestBuilder.Build([new(ChatRole.Tool, [new FunctionResultContent("orphan", "x")])], null));
+        var ex = Assert.Throws<ArgumentException>(() => GeminiRequestBuilder.Build([new(ChatRole.Tool, [new FunctionResultContent("orphan", "x")])], null, "gemini-2.5-flash", null, out _));
 
         Assert.Equal("messages", ex.ParamName);
         Assert.Contains("'orphan'", ex.Message, StringComparison.Ordinal);

@@ -12,6 +12,13 @@ internal static class GeminiWireJson
 
     public static JsonObject TextPart(string text) => new() { ["text"] = text };
 
+    /// <summary>Adds a <c>thoughtSignature</c> to a part, as Gemini 3 does.</summary>
+    public static JsonObject Signed(this JsonObject part, string signature)
+    {
+        part["thoughtSignature"] = signature;
+        return part;
+    }
+
     public static JsonObject FunctionCallPart(string name, string argsJson, string? id = null)
     {
         var call = new JsonObject { ["name"] = name, ["args"] = JsonNode.Parse(argsJson) };
@@ -140,4 +147,8 @@ internal static class GeminiWireJson
     public const string PermissionDeniedMessage = "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.";
     public const string DeadlineMessage = "Deadline expired before operation could complete.";
     public const string LocationMessage = "User location is not supported for the API use.";
+    public const string FileNotFoundMessage = "Requested entity was not found.";
+    public const string FilePermissionMessage = "You do not have permission to access the File 2ezgg6w3mc1g or it may not exist.";
+    public const string InputContextTooLongMessage = "The input context is too long.";
+    public const string PromptTooLargeMessage = "Your prompt (or context) is too large to be processed in time.";
 }

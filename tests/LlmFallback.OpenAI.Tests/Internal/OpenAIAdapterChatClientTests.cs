@@ -7,7 +7,7 @@ using ChatCompletionOptions = OpenAI.Chat.ChatCompletionOptions;
 
 namespace LlmFallback.OpenAI.Tests.Internal;
 
-public sealed class OpenAIAdapterChatClientTests : IAsyncLifetime
+public sealed partial class OpenAIAdapterChatClientTests : IAsyncLifetime
 {
     private static readonly ChatMessage[] Rescue = [.. TestProviders.Conversation, new(ChatRole.Assistant, "Hi the")];
 

@@ -15,6 +15,13 @@ public class OpenAILoopbackServer : LoopbackProviderServer
     protected override Task WriteToolCallResponseAsync(HttpContext ctx, RecordedRequest req, string callId, string name, string argsJson, int inTok, int outTok) =>
         WriteJsonAsync(ctx, 200, OpenAIWire.Completion(OpenAIWire.Model(req.Json), null, callId, name, argsJson, inTok, outTok));
 
+    /// <summary>Refuses what Chat Completions refuses in a history (see <see cref="OpenAIRequestRules"/>).</summary>
+    protected override (int Status, string Body, string Message)? Validate(RecordedRequest request) =>
+        request.Path.EndsWith("/chat/completions", StringComparison.Ordinal) ? OpenAIRequestRules.Check(request.Json) : null;
+
+    protected override Task WriteToolCallsResponseAsync(HttpContext ctx, RecordedRequest req, IReadOnlyList<WireToolCall> calls, int inTok, int outTok) =>
+        WriteJsonAsync(ctx, 200, OpenAIWire.Completion(OpenAIWire.Model(req.Json), null, calls, inTok, outTok));
+
     protected override async Task BeginStreamAsync(HttpContext ctx, RecordedRequest req)
     {
         await StartSseAsync(ctx);

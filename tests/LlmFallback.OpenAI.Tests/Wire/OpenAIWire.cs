@@ -14,7 +14,11 @@ internal static class OpenAIWire
     public const string Id = "chatcmpl-test1";
     public const long Created = 1_767_225_600;
 
-    public static string Completion(string model, string? text, string? callId, string? name, string? argumentsJson, int inputTokens, int outputTokens) => Json(w =>
+    public static string Completion(string model, string? text, string? callId, string? name, string? argumentsJson, int inputTokens, int outputTokens) =>
+        Completion(model, text, callId is null ? [] : [new LlmFallback.Conformance.WireToolCall(callId, name!, argumentsJson!)], inputTokens, outputTokens);
+
+    /// <summary>A <c>chat.completion</c> with text, or with one or more (parallel) tool calls.</summary>
+    public static string Completion(string model, string? text, IReadOnlyList<LlmFallback.Conformance.WireToolCall> calls, int inputTokens, int outputTokens) => Json(w =>
     {
         Header(w, "chat.completion", model);
         w.WriteStartArray("choices");
@@ -24,16 +28,20 @@ internal static class OpenAIWire
         w.WriteString("role", "assistant");
         w.WriteString("content", text);
         w.WriteNull("refusal");
-        if (callId is not null)
+        if (calls.Count > 0)
         {
             w.WriteStartArray("tool_calls");
-            ToolCall(w, null, callId, name!, argumentsJson!);
+            foreach (var call in calls)
+            {
+                ToolCall(w, null, call.Id, call.Name, call.Arguments);
+            }
+
             w.WriteEndArray();
         }
 
         w.WriteEndObject();
         w.WriteNull("logprobs");
-        w.WriteString("finish_reason", callId is null ? "stop" : "tool_calls");
+        w.WriteString("finish_reason", calls.Count == 0 ? "stop" : "tool_calls");
         w.WriteEndObject();
         w.WriteEndArray();
         Usage(w, inputTokens, outputTokens);

@@ -145,4 +145,14 @@ public class LlmSecretsTests
     {
         public LlmFailure? Classify(Exception exception) => failure;
     }
+
+    [Fact]
+    public void ScrubIfNeeded_MessageBuiltOnEveryRead_NoSecret_ReturnsTheSameInstance()
+    {
+        // ArgumentOutOfRangeException builds its message anew on each read.
+        var ex = new ArgumentOutOfRangeException("options", 9223372036854775807L, "ChatOptions.Seed must be between -2147483648 and 2147483647.");
+
+        Assert.Same(ex, LlmSecrets.ScrubIfNeeded(ex));
+        Assert.Same(ex, LlmSecrets.Sanitize(ex, null, "p"));
+    }
 }

@@ -1,0 +1,97 @@
+using System.Text;
+using System.Text.Json;
+
+namespace LlmFallback.Gemini.Tests;
+
+public class GeminiStreamReaderTests
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static async Task<List<GenerateContentResponse>> ReadAsync(string body)
+    {
+        var chunks = new List<GenerateContentResponse>();
+        await foreach (var chunk in GeminiStreamReader.ReadAsync(new MemoryStream(Encoding.UTF8.GetBytes(body)), "gem", "test-api-key", Ct))
+        {
+            chunks.Add(chunk);
+        }
+
+        return chunks;
+    }
+
+    [Fact]
+    public async Task ReadAsync_DataEventsWithCommentsAndCrLf_YieldsEachChunk()
+    {
+        var body = ": keep-alive\r\ndata: " + GeminiWireJson.Text("a") + "\r\n\r\nevent: message\r\ndata:" + GeminiWireJson.Text("b") + "\r\n\r\n";
+
+        var chunks = await ReadAsync(body);
+
+        Assert.Equal(["a", "b"], chunks.Select(c => c.Candidates![0].Content!.Parts![0].Text));
+    }
+
+    [Fact]
+    public async Task ReadAsync_LastEventWithoutBlankLineOrLineBreak_IsStillRead()
+    {
+        var chunks = await ReadAsync("data: " + GeminiWireJson.Text("end"));
+
+        Assert.Equal("end", Assert.Single(chunks).Candidates![0].Content!.Parts![0].Text);
+    }
+
+    [Fact]
+    public async Task ReadAsync_ChunkLargerThanTheBuffer_IsRead()
+    {
+        var text = new string('x', 100_000);
+
+        var chunks = await ReadAsync("data: " + GeminiWireJson.Text(text) + "\n\n");
+
+        Assert.Equal(text, Assert.Single(chunks).Candidates![0].Content!.Parts![0].Text);
+    }
+
+    [Fact]
+    public async Task ReadAsync_RawJsonErrorOverSeveralLinesAfterAChunk_ThrowsItWithStatusAndRetryInfo()
+    {
+        var error = JsonSerializer.Serialize(JsonDocument.Parse(GeminiWireJson.Error(429, "RESOURCE_EXHAUSTED", GeminiWireJson.QuotaMessage,
+            GeminiWireJson.QuotaFailure("GenerateRequestsPerMinutePerProjectPerModel-FreeTier"), GeminiWireJson.RetryInfo("7s"))).RootElement, Indented);
+        var chunks = new List<GenerateContentResponse>();
+
+        var ex = await Assert.ThrowsAsync<LlmProviderException>(async () =>
+        {
+            await foreach (var chunk in GeminiStreamReader.ReadAsync(new MemoryStream(Encoding.UTF8.GetBytes("data: " + GeminiWireJson.Text("Hel") + "\r\n\r\n" + error + "\n")), "gem", "test-api-key", Ct))
+            {
+                chunks.Add(chunk);
+            }
+        });
+
+        Assert.Single(chunks);
+        Assert.Contains('\n', error);
+        Assert.Equal(LlmFailureKind.RateLimited, ex.Kind);
+        Assert.Equal(429, ex.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(7), ex.RetryAfter);
+        Assert.Equal("gem", ex.Provider);
+    }
+
+    [Fact]
+    public async Task ReadAsync_RawJsonErrorArray_ThrowsTheClassifiedError()
+    {
+        var body = "[" + GeminiWireJson.Error(503, "UNAVAILABLE", GeminiWireJson.OverloadedMessage) + "]";
+
+        var ex = await Assert.ThrowsAsync<LlmProviderException>(() => ReadAsync(body));
+
+        Assert.Equal(LlmFailureKind.ServerError, ex.Kind);
+        Assert.Equal(503, ex.StatusCode);
+        Assert.Equal("UNAVAILABLE", ex.ErrorCode);
+    }
+
+    [Fact]
+    public async Task ReadAsync_RawJsonCutBeforeItEnds_IsMalformed() =>
+        await Assert.ThrowsAnyAsync<JsonException>(() => ReadAsync("{\n  \"error\": {\n    \"code\": 500,\n"));
+
+    [Fact]
+    public async Task ReadAsync_RawTextThatIsNotJson_IsMalformed() =>
+        await Assert.ThrowsAnyAsync<JsonException>(() => ReadAsync("<html>Bad Gateway</html>\n"));
+
+    [Fact]
+    public async Task ReadAsync_RawJsonThatIsNoError_IsInvalidData() =>
+        await Assert.ThrowsAsync<InvalidDataException>(() => ReadAsync("{\"candidates\": []}\n"));
+}
