@@ -212,7 +212,7 @@ internal static class LlmOptionsValidation
 
     private static string BaseAddress(Uri address) => address.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped).TrimEnd('/');
 
-    private static void Range(int value, int min, int max, string key, List<string> errors)
+    internal static void Range(int value, int min, int max, string key, List<string> errors)
     {
         if (value < min || value > max)
         {
@@ -220,7 +220,7 @@ internal static class LlmOptionsValidation
         }
     }
 
-    private static void Positive(int? value, string key, List<string> errors)
+    internal static void Positive(int? value, string key, List<string> errors)
     {
         if (value is <= 0)
         {
@@ -236,7 +236,7 @@ internal static class LlmOptionsValidation
         }
     }
 
-    private static void Duration(TimeSpan value, TimeSpan min, TimeSpan max, string key, List<string> errors)
+    internal static void Duration(TimeSpan value, TimeSpan min, TimeSpan max, string key, List<string> errors)
     {
         if (value < min || value > max)
         {
@@ -252,7 +252,7 @@ internal static class LlmOptionsValidation
         }
     }
 
-    private static void Defined<TEnum>(TEnum value, string key, List<string> errors)
+    internal static void Defined<TEnum>(TEnum value, string key, List<string> errors)
         where TEnum : struct, Enum
     {
         if (!Enum.IsDefined(value))
@@ -261,7 +261,7 @@ internal static class LlmOptionsValidation
         }
     }
 
-    private static string Format(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
+    internal static string Format(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
 
-    private static string Format(double value) => value.ToString(CultureInfo.InvariantCulture);
+    internal static string Format(double value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,0 +1,123 @@
+using System.Text;
+using Microsoft.Extensions.AI;
+
+namespace LlmFallback;
+
+/// <content>The streamed answer's text as it passes: pseudonyms restored, new values handled.</content>
+public sealed partial class PiiRedactionChatClient
+{
+    /// <summary>
+    /// Holds back the end of the streamed text that cannot be judged yet: the start of a placeholder cut by a chunk edge
+    /// (<c>&lt;EMA</c> | <c>IL_1&gt;</c>), and, when answers are checked, the last few dozen characters that may be the
+    /// start of a value. Everything before is restored, rewritten and released in the same update.
+    /// </summary>
+    private sealed class OutputText(PiiRedactionChatClient owner, PiiRequestState? state)
+    {
+        // A value longer than this that arrives cut across updates may be released in parts (and so not recognised).
+        private const int Guard = 64;
+
+        private readonly StringBuilder _pending = new();
+        private int _reportedCounts = state?.Counts.Count ?? 0;
+
+        public PiiRequestState? State => state;
+
+        /// <summary>Replaces the update's text by what can be released now; other contents pass (tool-call arguments restored).</summary>
+        public void Rewrite(ChatResponseUpdate update)
+        {
+            var contents = update.Contents;
+            var text = new StringBuilder();
+            var firstText = -1;
+            for (var i = contents.Count - 1; i >= 0; i--)
+            {
+                if (contents[i] is TextContent t)
+                {
+                    firstText = i;
+                    text.Insert(0, t.Text);
+                    contents.RemoveAt(i);
+                }
+                else
+                {
+                    contents[i] = owner.RewriteContent(contents[i], LlmContentSide.Output, ref state);
+                }
+            }
+
+            if (firstText < 0 && update.FinishReason is null)
+            {
+                return;
+            }
+
+            _pending.Append(text);
+            var released = Release(final: update.FinishReason is not null);
+            if (released.Length > 0)
+            {
+                contents.Insert(Math.Max(0, Math.Min(firstText, contents.Count)), new TextContent(released));
+            }
+        }
+
+        /// <summary>Releases whatever is still held, at the end of the stream.</summary>
+        public string Flush() => Release(final: true);
+
+        /// <summary>Whether values were found since the last call (so they are reported, or rejected, as they appear).</summary>
+        public bool TakeNewFindings()
+        {
+            var count = state?.Counts.Count ?? 0;
+            var changed = count != _reportedCounts;
+            _reportedCounts = count;
+            return changed;
+        }
+
+        private string Release(bool final)
+        {
+            if (_pending.Length == 0)
+            {
+                return string.Empty;
+            }
+
+            var all = _pending.ToString();
+            var cut = all.Length;
+            if (!final)
+            {
+                var partial = PseudonymMap.PartialPlaceholderStart(all);
+                if (partial >= 0)
+                {
+                    cut = partial;
+                }
+
+                if (owner._options.ApplyToOutput)
+                {
+                    cut = SafeCut(all, cut);
+                }
+            }
+
+            _pending.Clear();
+            _pending.Append(all, cut, all.Length - cut);
+            var released = cut == all.Length ? all : all[..cut];
+            return owner.RewriteText(released, LlmContentSide.Output, ref state);
+        }
+
+        /// <summary>The last whitespace at least <see cref="Guard"/> characters from the end, moved before any value that crosses it.</summary>
+        private int SafeCut(string text, int limit)
+        {
+            var cut = Math.Min(limit, text.Length - Guard);
+            while (cut > 0 && !char.IsWhiteSpace(text[cut - 1]))
+            {
+                cut--;
+            }
+
+            if (cut <= 0)
+            {
+                return 0;
+            }
+
+            foreach (var match in owner._detector.Detect(text.AsSpan(0, Math.Min(text.Length, cut + Guard))))
+            {
+                if (match.Start < cut && match.End > cut)
+                {
+                    cut = match.Start;
+                }
+            }
+
+            return cut;
+        }
+    }
+}

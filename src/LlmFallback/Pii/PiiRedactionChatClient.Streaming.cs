@@ -1,0 +1,85 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+
+namespace LlmFallback;
+
+/// <content>Streaming: the request is rewritten before the call; placeholders in the answer are restored as it arrives.</content>
+public sealed partial class PiiRedactionChatClient
+{
+    /// <inheritdoc/>
+    public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var redacted = RewriteInput(messages, out var state);
+        return state is null && !_options.ApplyToOutput
+            ? base.GetStreamingResponseAsync(messages, options, cancellationToken)
+            : StreamAsync(redacted, options, state, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, PiiRequestState? state, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (state is not null)
+        {
+            await ReportAsync(state, LlmContentSide.Input, options).ConfigureAwait(false);
+        }
+
+        var safety = default(StreamSafety);
+        if (state is not null)
+        {
+            AddCounts(safety.Report, state, LlmContentSide.Input);
+        }
+
+        var output = state?.Map is { Count: > 0 } || _options.ApplyToOutput ? new OutputText(this, state) : null;
+        ChatResponseUpdate? last = null;
+        await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
+        {
+            safety.Observe(update);
+            last = update;
+            if (output is not null)
+            {
+                output.Rewrite(update);
+                if (output.State is { } outputState && output.TakeNewFindings())
+                {
+                    await ReportAsync(outputState, LlmContentSide.Output, options).ConfigureAwait(false);
+                }
+            }
+
+            yield return update;
+        }
+
+        if (output is not null)
+        {
+            var tail = output.Flush();
+            if (output.State is { } outputState && output.TakeNewFindings())
+            {
+                await ReportAsync(outputState, LlmContentSide.Output, options).ConfigureAwait(false);
+            }
+
+            if (tail.Length > 0)
+            {
+                yield return new ChatResponseUpdate(ChatRole.Assistant, tail) { MessageId = last?.MessageId, ResponseId = last?.ResponseId };
+            }
+
+            if (output.State is { } final)
+            {
+                AddCounts(safety.Report, final, LlmContentSide.Output);
+            }
+        }
+
+        if (safety.TrailingUpdate(last?.MessageId, last?.ResponseId) is { } trailing)
+        {
+            yield return trailing;
+        }
+    }
+
+    private static void AddCounts(LlmSafetyReport report, PiiRequestState state, LlmContentSide side)
+    {
+        foreach (var ((type, action, s), count) in state.Counts)
+        {
+            if (s == side)
+            {
+                report.AddPii(type, action, s, count);
+            }
+        }
+    }
+}
