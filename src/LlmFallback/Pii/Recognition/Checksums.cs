@@ -166,7 +166,7 @@ internal static class Checksums
         if ((top & 1) != 0) { chk ^= 0x3b6a57b2; }
         if ((top & 2) != 0) { chk ^= 0x26508e6d; }
         if ((top & 4) != 0) { chk ^= 0x1ea119fa; }
-        if ((top & 8) != 0) { chk ^= 0x3d4260e2; }
+        if ((top & 8) != 0) { chk ^= 0x3d4233dd; }
         if ((top & 16) != 0) { chk ^= 0x2a1462b3; }
         return chk;
     }

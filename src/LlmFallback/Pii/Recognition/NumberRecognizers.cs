@@ -15,6 +15,12 @@ internal static class NumberRecognizers
             return end;
         }
 
+        // The tail of a longer digit run ("… 0044 0532 0130 01") is not a number of its own.
+        if (start >= 2 && text[start - 1] is ' ' or '-' or '.' && char.IsAsciiDigit(text[start - 2]))
+        {
+            return end;
+        }
+
         var group = new NumberGroup
         {
             SegStart = stackalloc int[NumberGroup.MaxSegments],

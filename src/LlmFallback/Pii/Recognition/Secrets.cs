@@ -16,6 +16,15 @@ internal static class Secrets
     public static bool Recognize(ref ScanState state, int start, int end)
     {
         var token = state.Text[start..end];
+
+        // "KEY=sk-…", "token:ghp_…": the value after the assignment.
+        var assignment = token.IndexOfAny('=', ':');
+        if (assignment > 0 && assignment < token.Length - 16 && token[..assignment].IndexOfAny('/', '@') < 0)
+        {
+            start += assignment + 1;
+            token = token[(assignment + 1)..];
+        }
+
         foreach (var (prefix, minRest) in Prefixes)
         {
             if (token.StartsWith(prefix, StringComparison.Ordinal) && token.Length - prefix.Length >= minRest && IsKeyBody(token[prefix.Length..]))
