@@ -82,7 +82,8 @@ public sealed class PiiDetector
             return [];
         }
 
-        return matches.Count == 1 || (_denyList is null && _patterns.Length == 0) ? matches : Resolve(matches);
+        var added = AddRepeats(text, matches);
+        return matches.Count == 1 || (!added && _denyList is null && _patterns.Length == 0) ? matches : Resolve(matches);
     }
 
     /// <summary>Gets a value indicating whether <paramref name="text"/> holds any value this detector reports.</summary>
@@ -130,6 +131,59 @@ public sealed class PiiDetector
         }
 
         return longest;
+    }
+
+    /// <summary>
+    /// Reports every other occurrence of a value found, with its type: a value recognised in one place (an address in
+    /// a sentence) is the same personal data where the recognizers could not tell (glued to other text).
+    /// </summary>
+    private static bool AddRepeats(ReadOnlySpan<char> text, List<PiiMatch> matches)
+    {
+        var added = false;
+        var count = matches.Count;
+        for (var i = 0; i < count; i++)
+        {
+            var match = matches[i];
+            if (match.Length < 4)
+            {
+                continue;
+            }
+
+            var value = text.Slice(match.Start, match.Length);
+            var position = 0;
+            while (position < text.Length)
+            {
+                var found = text[position..].IndexOf(value, StringComparison.Ordinal);
+                if (found < 0)
+                {
+                    break;
+                }
+
+                var start = position + found;
+                if (!Overlaps(matches, start, start + match.Length))
+                {
+                    matches.Add(match with { Start = start });
+                    added = true;
+                }
+
+                position = start + match.Length;
+            }
+        }
+
+        return added;
+    }
+
+    private static bool Overlaps(List<PiiMatch> matches, int start, int end)
+    {
+        foreach (var match in matches)
+        {
+            if (match.Start < end && start < match.End)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Orders matches and drops those overlapping an earlier or higher-scoring one.</summary>

@@ -44,7 +44,9 @@ internal ref struct ScanState
     /// <summary>Reports a candidate if its type is enabled and its score reaches the threshold.</summary>
     public bool Report(PiiKind kind, int start, int end, double score)
     {
-        if (!IsEnabled(kind) || score < MinScore || end <= start)
+        // A candidate that reaches back into the last value (an address's local part, a written date's month) is
+        // part of it: matches stay ordered and apart.
+        if (!IsEnabled(kind) || score < MinScore || end <= start || (Matches is { Count: > 0 } found && start < found[^1].End))
         {
             return false;
         }

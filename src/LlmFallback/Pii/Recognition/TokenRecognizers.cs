@@ -22,6 +22,14 @@ internal static class TokenRecognizers
             return end;
         }
 
+        // "ip=10.0.0.1", "card=4111…": the value after the assignment.
+        var assignment = token.LastIndexOf('=');
+        if (assignment >= 0 && assignment < token.Length - 1)
+        {
+            start += assignment + 1;
+            token = text[start..end];
+        }
+
         if (token.Length >= 16 && (Secrets.Recognize(ref state, start, end) || Crypto(ref state, start, end)))
         {
             return end;
