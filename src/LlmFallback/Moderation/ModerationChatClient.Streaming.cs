@@ -69,7 +69,7 @@ public sealed partial class ModerationChatClient
             }
         }
 
-        if (safety.TrailingUpdate(last?.MessageId, last?.ResponseId) is { } trailing)
+        if (safety.TrailingUpdate(last?.ResponseId) is { } trailing)
         {
             yield return trailing;
         }

@@ -66,7 +66,7 @@ public sealed partial class PiiRedactionChatClient
             }
         }
 
-        if (safety.TrailingUpdate(last?.MessageId, last?.ResponseId) is { } trailing)
+        if (safety.TrailingUpdate(last?.ResponseId) is { } trailing)
         {
             yield return trailing;
         }

@@ -11,7 +11,9 @@ public static class LlmSafetyReportExtensions
     public static LlmSafetyReport? GetLlmSafetyReport(this ChatResponse response)
     {
         ArgumentNullException.ThrowIfNull(response);
-        return Find(response.AdditionalProperties);
+
+        // A streamed response keeps an update's properties on its message when the update had a message id.
+        return Find(response.AdditionalProperties) ?? (response.Messages.Count > 0 ? Find(response.Messages[^1].AdditionalProperties) : null);
     }
 
     /// <summary>Gets the safety report a streaming update carries (the final update of a stream).</summary>

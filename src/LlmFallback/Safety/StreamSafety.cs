@@ -62,7 +62,7 @@ internal struct StreamSafety
     }
 
     /// <summary>Gets the update that carries the report when no update of the stream did; <see langword="null"/> otherwise.</summary>
-    public readonly ChatResponseUpdate? TrailingUpdate(string? messageId, string? responseId)
+    public readonly ChatResponseUpdate? TrailingUpdate(string? responseId)
     {
         if (_report is null || _attached)
         {
@@ -72,7 +72,7 @@ internal struct StreamSafety
         return new ChatResponseUpdate
         {
             Role = ChatRole.Assistant,
-            MessageId = messageId,
+            // No message id: ToChatResponse() then keeps the properties on the response, not on a message.
             ResponseId = responseId,
             AdditionalProperties = new() { [LlmSafetyReport.AdditionalPropertiesKey] = _report },
         };
