@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 
 namespace LlmFallback;
@@ -23,7 +24,8 @@ public sealed class LocalModerationService : IModerationService
 
     private readonly string[] _categories;
     private readonly WordMatcher _words;
-    private readonly (Regex Regex, int Category)[] _patterns;
+    private readonly (Regex Regex, int Category, SearchValues<string>? Prefilter)[] _patterns;
+    private static readonly SearchValues<string> InjectionVerbs = SearchValues.Create(["ignore", "disregard", "forget", "override", "bypass"], StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Initializes a new instance of the <see cref="LocalModerationService"/> class.</summary>
     /// <param name="options">The rules; <see langword="null"/> for none (then only <see cref="LocalModerationOptions.DetectPromptInjection"/> can match).</param>
@@ -34,7 +36,7 @@ public sealed class LocalModerationService : IModerationService
         StageOptions.ThrowIfInvalid(options, "Moderation:Local", LocalModerationOptions.Validate, nameof(options));
         var names = new List<string>();
         var phrases = new List<(string, int)>();
-        var patterns = new List<(Regex, int)>();
+        var patterns = new List<(Regex, int, SearchValues<string>?)>();
         foreach (var (name, category) in options.Categories)
         {
             var index = names.Count;
@@ -46,7 +48,7 @@ public sealed class LocalModerationService : IModerationService
 
             foreach (var pattern in category.Patterns)
             {
-                patterns.Add((LocalModerationRules.TryCompile(pattern, out _)!, index));
+                patterns.Add((LocalModerationRules.TryCompile(pattern, out _)!, index, null));
             }
         }
 
@@ -59,7 +61,8 @@ public sealed class LocalModerationService : IModerationService
                 phrases.Add((phrase, index));
             }
 
-            patterns.Add((LocalModerationRules.TryCompile(InjectionPattern, out _)!, index));
+            // The pattern can only match where one of its verbs is; a vectorised search says whether to run it at all.
+            patterns.Add((LocalModerationRules.TryCompile(InjectionPattern, out _)!, index, InjectionVerbs));
         }
 
         _categories = [.. names];
@@ -86,9 +89,9 @@ public sealed class LocalModerationService : IModerationService
 
         Span<bool> found = _categories.Length <= 64 ? stackalloc bool[_categories.Length] : new bool[_categories.Length];
         _words.Match(text, found);
-        foreach (var (regex, category) in _patterns)
+        foreach (var (regex, category, prefilter) in _patterns)
         {
-            if (!found[category] && regex.IsMatch(text))
+            if (!found[category] && (prefilter is null || text.ContainsAny(prefilter)) && regex.IsMatch(text))
             {
                 found[category] = true;
             }

@@ -56,6 +56,7 @@ public sealed class PiiDetector
         var state = new ScanState(text, _enabled, _minScore);
         PiiScanner.Scan(ref state);
         var matches = state.Matches;
+        var added = matches is not null && AddRepeats(text, matches);
         if (_denyList is not null)
         {
             FindDenyListed(text, ref matches);
@@ -82,7 +83,6 @@ public sealed class PiiDetector
             return [];
         }
 
-        var added = AddRepeats(text, matches);
         return matches.Count == 1 || (!added && _denyList is null && _patterns.Length == 0) ? matches : Resolve(matches);
     }
 
@@ -139,17 +139,19 @@ public sealed class PiiDetector
     /// </summary>
     private static bool AddRepeats(ReadOnlySpan<char> text, List<PiiMatch> matches)
     {
+        // The scanner's matches are ordered and apart, so overlap is a binary search; each distinct value is searched once.
         var added = false;
         var count = matches.Count;
+        HashSet<string>? searched = count > 8 ? new(StringComparer.Ordinal) : null;
         for (var i = 0; i < count; i++)
         {
             var match = matches[i];
-            if (match.Length < 4)
+            var value = text.Slice(match.Start, match.Length);
+            if (match.Length < 4 || (searched is null ? SeenBefore(text, matches, i, value) : !searched.Add(value.ToString())))
             {
                 continue;
             }
 
-            var value = text.Slice(match.Start, match.Length);
             var position = 0;
             while (position < text.Length)
             {
@@ -160,7 +162,7 @@ public sealed class PiiDetector
                 }
 
                 var start = position + found;
-                if (!Overlaps(matches, start, start + match.Length))
+                if (!Overlaps(matches, count, start, start + match.Length))
                 {
                     matches.Add(match with { Start = start });
                     added = true;
@@ -173,11 +175,35 @@ public sealed class PiiDetector
         return added;
     }
 
-    private static bool Overlaps(List<PiiMatch> matches, int start, int end)
+    private static bool SeenBefore(ReadOnlySpan<char> text, List<PiiMatch> matches, int index, ReadOnlySpan<char> value)
     {
-        foreach (var match in matches)
+        for (var j = 0; j < index; j++)
         {
-            if (match.Start < end && start < match.End)
+            if (matches[j].Length == value.Length && text.Slice(matches[j].Start, matches[j].Length).SequenceEqual(value))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Overlaps(List<PiiMatch> matches, int count, int start, int end)
+    {
+        int low = 0, high = count - 1;
+        while (low <= high)
+        {
+            var mid = (low + high) >>> 1;
+            var match = matches[mid];
+            if (match.End <= start)
+            {
+                low = mid + 1;
+            }
+            else if (match.Start >= end)
+            {
+                high = mid - 1;
+            }
+            else
             {
                 return true;
             }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using Microsoft.Extensions.AI;
 
@@ -6,6 +7,9 @@ namespace LlmFallback;
 /// <summary>Checks one request against <see cref="InputValidationOptions"/>; returns the first broken limit, or <see langword="null"/>.</summary>
 internal static class InputValidator
 {
+    // C0 controls but tab, LF and CR; DEL and C1 controls; every surrogate (pairs are checked where one is found).
+    private static readonly SearchValues<char> Suspicious = SearchValues.Create(Suspects());
+
     public static InputValidationException? Check(IEnumerable<ChatMessage> messages, ChatOptions? chatOptions, InputValidationOptions options, string prefix)
     {
         var index = 0;
@@ -145,7 +149,7 @@ internal static class InputValidator
             nameof(InputValidationOptions.AllowedRoles), messageIndex: index);
     }
 
-    /// <summary>Finds the first control character other than tab, LF and CR, or an unpaired surrogate.</summary>
+    /// <summary>Finds the first control character other than tab, LF and CR, or an unpaired surrogate (vectorised search).</summary>
     internal static (int Position, int Code) FindControl(string? text)
     {
         if (text is null)
@@ -153,22 +157,25 @@ internal static class InputValidator
             return (-1, 0);
         }
 
-        for (var i = 0; i < text.Length; i++)
+        var span = text.AsSpan();
+        var position = 0;
+        while (position < span.Length)
         {
-            var c = text[i];
-            if (c < ' ' ? c is not ('\t' or '\n' or '\r') : c is >= '\u007F' and <= '\u009F')
+            var found = span[position..].IndexOfAny(Suspicious);
+            if (found < 0)
             {
-                return (i, c);
+                break;
             }
 
-            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            var i = position + found;
+            var c = span[i];
+            if (char.IsHighSurrogate(c) && i + 1 < span.Length && char.IsLowSurrogate(span[i + 1]))
             {
-                i++;
+                position = i + 2;
+                continue;
             }
-            else if (char.IsSurrogate(c))
-            {
-                return (i, c);
-            }
+
+            return (i, c);
         }
 
         return (-1, 0);
@@ -195,4 +202,28 @@ internal static class InputValidator
     private static string Role(ChatMessage message) => LogSafe.Code(message.Role.Value);
 
     private static string I(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Suspects()
+    {
+        var chars = new List<char>();
+        for (var c = '\0'; c < ' '; c++)
+        {
+            if (c is not ('\t' or '\n' or '\r'))
+            {
+                chars.Add(c);
+            }
+        }
+
+        for (var c = '\u007F'; c <= '\u009F'; c++)
+        {
+            chars.Add(c);
+        }
+
+        for (var c = '\uD800'; c <= '\uDFFF'; c++)
+        {
+            chars.Add(c);
+        }
+
+        return new string([.. chars]);
+    }
 }
