@@ -98,6 +98,11 @@ internal static class InputValidator
             index++;
         }
 
+        if (index == 0)
+        {
+            return new InputValidationException("The request has no messages.", "Messages", 0);
+        }
+
         return CheckTotals(messages, chatOptions, options, prefix, totalChars, totalBytes, counter);
     }
 

@@ -78,6 +78,17 @@ public class InputValidationChatClientTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_NoMessages_IsRejected()
+    {
+        using var client = new InputValidationChatClient(TestChatClient.Answering("x"));
+
+        var ex = await Assert.ThrowsAsync<InputValidationException>(() => client.GetResponseAsync([], cancellationToken: Ct));
+
+        Assert.Equal("The request has no messages. (Parameter 'messages')", ex.Message);
+        Assert.Equal("Messages", ex.Limit);
+    }
+
+    [Fact]
     public async Task GetResponseAsync_UnpairedSurrogate_IsAControlCharacter()
     {
         using var client = new InputValidationChatClient(TestChatClient.Answering("x"));
