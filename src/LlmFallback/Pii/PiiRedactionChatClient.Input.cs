@@ -8,9 +8,10 @@ public sealed partial class PiiRedactionChatClient
     private static readonly PiiAction[] ReportedActions = [PiiAction.Reject, PiiAction.Redact, PiiAction.Mask, PiiAction.Pseudonymise, PiiAction.Warn];
 
     /// <summary>The request with the actions applied; the same enumerable when nothing was found.</summary>
-    private IEnumerable<ChatMessage> RewriteInput(IEnumerable<ChatMessage> messages, out PiiRequestState? state)
+    private IEnumerable<ChatMessage> RewriteInput(IEnumerable<ChatMessage> messages, ChatOptions? options, out PiiRequestState? state)
     {
-        state = null;
+        // A server-side conversation continues its earlier turns' pseudonyms.
+        state = _conversations is not null && options?.ConversationId is { Length: > 0 } id && _conversations.Get(id) is { } map ? new PiiRequestState(map) : null;
         List<ChatMessage>? rewritten = null;
         var index = 0;
         foreach (var message in messages)

@@ -10,7 +10,7 @@ public sealed partial class PiiRedactionChatClient
     public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var redacted = RewriteInput(messages, out var state);
+        var redacted = RewriteInput(messages, options, out var state);
         return state is null && !_options.ApplyToOutput
             ? base.GetStreamingResponseAsync(messages, options, cancellationToken)
             : StreamAsync(redacted, options, state, cancellationToken);
@@ -18,23 +18,21 @@ public sealed partial class PiiRedactionChatClient
 
     private async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, PiiRequestState? state, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (state is not null)
+        var safety = default(StreamSafety);
+        if (state is { Counts.Count: > 0 })
         {
             await ReportAsync(state, LlmContentSide.Input, options).ConfigureAwait(false);
-        }
-
-        var safety = default(StreamSafety);
-        if (state is not null)
-        {
             AddCounts(safety.Report, state, LlmContentSide.Input);
         }
 
         var output = state?.Map is { Count: > 0 } || _options.ApplyToOutput ? new OutputText(this, state) : null;
         ChatResponseUpdate? last = null;
+        string? conversationId = options?.ConversationId;
         await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
         {
             safety.Observe(update);
             last = update;
+            conversationId ??= update.ConversationId;
             if (output is not null)
             {
                 output.Rewrite(update);
@@ -62,7 +60,11 @@ public sealed partial class PiiRedactionChatClient
 
             if (output.State is { } final)
             {
-                AddCounts(safety.Report, final, LlmContentSide.Output);
+                Remember(conversationId, final);
+                if (HasSide(final, LlmContentSide.Output))
+                {
+                    AddCounts(safety.Report, final, LlmContentSide.Output);
+                }
             }
         }
 

@@ -24,6 +24,7 @@ public sealed partial class PiiRedactionChatClient : DelegatingChatClient
     private readonly IAuditSink? _audit;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly PseudonymConversations? _conversations;
 
     /// <summary>Initializes a new instance of the <see cref="PiiRedactionChatClient"/> class.</summary>
     /// <param name="innerClient">The client requests go to.</param>
@@ -48,14 +49,15 @@ public sealed partial class PiiRedactionChatClient : DelegatingChatClient
         _audit = auditSink;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("LlmFallback.Pii");
+        _conversations = _options.ConversationLifetime > TimeSpan.Zero ? new PseudonymConversations(_timeProvider, _options.ConversationLifetime, _options.MaxConversations) : null;
     }
 
     /// <inheritdoc/>
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var redacted = RewriteInput(messages, out var state);
-        if (state is not null)
+        var redacted = RewriteInput(messages, options, out var state);
+        if (state is { Counts.Count: > 0 })
         {
             await ReportAsync(state, LlmContentSide.Input, options).ConfigureAwait(false);
         }
@@ -70,7 +72,8 @@ public sealed partial class PiiRedactionChatClient : DelegatingChatClient
             }
         }
 
-        if (state is not null)
+        Remember(options?.ConversationId ?? response.ConversationId, state);
+        if (state is { Counts.Count: > 0 })
         {
             var report = response.GetOrAddSafetyReport();
             foreach (var ((type, action, side), count) in state.Counts)
@@ -102,6 +105,15 @@ public sealed partial class PiiRedactionChatClient : DelegatingChatClient
         }
 
         return state;
+    }
+
+    /// <summary>Keeps a server-side conversation's pseudonyms for its next call.</summary>
+    private void Remember(string? conversationId, PiiRequestState? state)
+    {
+        if (_conversations is not null && conversationId is { Length: > 0 } && state?.Map is { Count: > 0 } map)
+        {
+            _conversations.Put(conversationId, map);
+        }
     }
 
     private static bool HasSide(PiiRequestState state, LlmContentSide side)

@@ -26,6 +26,18 @@ public sealed class PiiRedactionOptions
     /// <value>The default is 4.</value>
     public int MaskKeepLast { get; set; } = 4;
 
+    /// <summary>
+    /// Gets or sets how long the pseudonyms of a server-side conversation (<c>ChatOptions.ConversationId</c>, whose
+    /// history is not sent again) are kept after its last call, so placeholders from earlier turns are still restored.
+    /// They are held in process memory only. <see cref="TimeSpan.Zero"/> keeps none.
+    /// </summary>
+    /// <value>The default is 1 hour.</value>
+    public TimeSpan ConversationLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Gets or sets the most server-side conversations whose pseudonyms are kept; the least recently used go first.</summary>
+    /// <value>The default is 10,000.</value>
+    public int MaxConversations { get; set; } = 10_000;
+
     /// <summary>Gets or sets what the detector looks for (<c>Llm:Pii:Detection</c>).</summary>
     public PiiDetectorOptions Detection { get; set; } = new();
 
@@ -36,6 +48,8 @@ public sealed class PiiRedactionOptions
     {
         LlmOptionsValidation.Defined(options.DefaultAction, $"{prefix}:DefaultAction", errors);
         LlmOptionsValidation.Range(options.MaskKeepLast, 0, 64, $"{prefix}:MaskKeepLast", errors);
+        LlmOptionsValidation.Duration(options.ConversationLifetime, TimeSpan.Zero, TimeSpan.FromDays(7), $"{prefix}:ConversationLifetime", errors);
+        LlmOptionsValidation.Range(options.MaxConversations, 1, 10_000_000, $"{prefix}:MaxConversations", errors);
         if (char.IsLetterOrDigit(options.MaskCharacter) || char.IsControl(options.MaskCharacter))
         {
             errors.Add($"{prefix}:MaskCharacter must not be a letter, a digit or a control character.");

@@ -11,6 +11,12 @@ internal sealed class PiiRequestState
 {
     private static readonly ConcurrentDictionary<string, string> Labels = new(StringComparer.Ordinal);
 
+    /// <summary>Initializes a new instance of the <see cref="PiiRequestState"/> class, continuing a conversation's pseudonyms when given.</summary>
+    public PiiRequestState(PseudonymMap? map = null)
+    {
+        Map = map;
+    }
+
     public PseudonymMap? Map { get; private set; }
 
     public Dictionary<(string Type, PiiAction Action, LlmContentSide Side), int> Counts { get; } = [];

@@ -4,8 +4,10 @@ using System.Text;
 namespace LlmFallback;
 
 /// <summary>
-/// One request's pseudonyms: the same value always gets the same placeholder (<c>&lt;EMAIL_1&gt;</c>), numbered per
-/// type in order of first appearance, so a conversation replayed in order keeps its numbers from turn to turn.
+/// One conversation's pseudonyms: the same value always gets the same placeholder (<c>&lt;EMAIL_1&gt;</c>), numbered per
+/// type in order of first appearance, so a conversation replayed in order keeps its numbers from turn to turn. Kept
+/// across calls for a server-side conversation, so concurrent calls may share it: every member takes its lock (only
+/// calls that found personal data get here).
 /// </summary>
 internal sealed class PseudonymMap
 {
@@ -22,10 +24,52 @@ internal sealed class PseudonymMap
         _lookup = _byPlaceholder.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
-    public int Count => _byPlaceholder.Count;
+    private readonly Lock _lock = new();
+
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _byPlaceholder.Count;
+            }
+        }
+    }
 
     /// <summary>Gets the placeholder of a value, numbering it if new.</summary>
     public string Placeholder(string label, string value)
+    {
+        lock (_lock)
+        {
+            return PlaceholderLocked(label, value);
+        }
+    }
+
+    /// <summary>Whether a value is one the request held (so an answer repeating it is not new personal data).</summary>
+    public bool IsKnownValue(ReadOnlySpan<char> value)
+    {
+        lock (_lock)
+        {
+            return _byValue.GetAlternateLookup<ReadOnlySpan<char>>().ContainsKey(value);
+        }
+    }
+
+    /// <summary>Replaces every complete placeholder in <paramref name="text"/> by its value; the same string when there is none.</summary>
+    public string Restore(string text)
+    {
+        if (text.IndexOf('<', StringComparison.Ordinal) < 0)
+        {
+            return text;
+        }
+
+        lock (_lock)
+        {
+            return RestoreLocked(text);
+        }
+    }
+
+    private string PlaceholderLocked(string label, string value)
     {
         if (_byValue.TryGetValue(value, out var placeholder))
         {
@@ -40,11 +84,7 @@ internal sealed class PseudonymMap
         return placeholder;
     }
 
-    /// <summary>Whether a value is one the request held (so an answer repeating it is not new personal data).</summary>
-    public bool IsKnownValue(ReadOnlySpan<char> value) => _byValue.GetAlternateLookup<ReadOnlySpan<char>>().ContainsKey(value);
-
-    /// <summary>Replaces every complete placeholder in <paramref name="text"/> by its value; the same string when there is none.</summary>
-    public string Restore(string text)
+    private string RestoreLocked(string text)
     {
         var open = text.IndexOf('<', StringComparison.Ordinal);
         if (open < 0 || _byPlaceholder.Count == 0)

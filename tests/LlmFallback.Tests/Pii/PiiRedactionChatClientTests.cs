@@ -188,12 +188,12 @@ public class PiiRedactionChatClientTests
     [Fact]
     public void Constructor_InvalidOptions_NamesTheKeys()
     {
-        var options = new PiiRedactionOptions { DefaultAction = (PiiAction)42, MaskKeepLast = -1, MaskCharacter = 'x', Detection = null! };
+        var options = new PiiRedactionOptions { DefaultAction = (PiiAction)42, MaskKeepLast = -1, MaskCharacter = 'x', MaxConversations = 0, Detection = null! };
 
         var ex = Assert.Throws<ArgumentException>(() => new PiiRedactionChatClient(TestChatClient.Answering("ok"), options));
 
         Assert.Equal(
-            "Llm:Pii:DefaultAction has an unknown value '42'; expected one of: Redact, Mask, Pseudonymise, Reject, Warn, Allow. Llm:Pii:MaskKeepLast must be between 0 and 64 (was -1). Llm:Pii:MaskCharacter must not be a letter, a digit or a control character. Llm:Pii:Detection must not be null. (Parameter 'options')",
+            "Llm:Pii:DefaultAction has an unknown value '42'; expected one of: Redact, Mask, Pseudonymise, Reject, Warn, Allow. Llm:Pii:MaskKeepLast must be between 0 and 64 (was -1). Llm:Pii:MaxConversations must be between 1 and 10000000 (was 0). Llm:Pii:MaskCharacter must not be a letter, a digit or a control character. Llm:Pii:Detection must not be null. (Parameter 'options')",
             ex.Message);
     }
 
@@ -218,6 +218,8 @@ public class PiiRedactionChatClientTests
         Assert.False(options.ApplyToOutput);
         Assert.Equal('*', options.MaskCharacter);
         Assert.Equal(4, options.MaskKeepLast);
+        Assert.Equal(TimeSpan.FromHours(1), options.ConversationLifetime);
+        Assert.Equal(10_000, options.MaxConversations);
         Assert.NotNull(options.Detection);
     }
 
