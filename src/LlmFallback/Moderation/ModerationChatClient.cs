@@ -102,13 +102,18 @@ public sealed partial class ModerationChatClient : DelegatingChatClient
         }
 
         using var serviceCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task<ModerationResult>? running = null;
         string reason;
         try
         {
             var pending = _service.ModerateAsync(text, side, serviceCancellation.Token);
-            return pending.IsCompletedSuccessfully
-                ? pending.Result
-                : await pending.AsTask().WaitAsync(_options.Timeout, _timeProvider, cancellationToken).ConfigureAwait(false);
+            if (pending.IsCompletedSuccessfully)
+            {
+                return pending.Result;
+            }
+
+            running = pending.AsTask();
+            return await running.WaitAsync(_options.Timeout, _timeProvider, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -117,6 +122,9 @@ public sealed partial class ModerationChatClient : DelegatingChatClient
         catch (TimeoutException)
         {
             await serviceCancellation.CancelAsync().ConfigureAwait(false);
+
+            // The abandoned call ends on its own (cancelled); observe its end so it is not reported as unobserved.
+            _ = running?.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             reason = "timeout after " + LogSafe.Duration(_options.Timeout);
         }
         catch (ModerationServiceException ex)

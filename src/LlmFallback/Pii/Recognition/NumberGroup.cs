@@ -56,15 +56,14 @@ internal ref struct NumberGroup
                 p++;
             }
 
-            if (p < text.Length && char.IsAsciiLetter(text[p]))
-            {
-                // "12th", "5pm": the run is part of a word.
-                return group.Count > 0;
-            }
-
             group.SegStart[group.Count] = s;
             group.SegEnd[group.Count] = p;
             group.Count++;
+            if (p < text.Length && char.IsAsciiLetter(text[p]))
+            {
+                // "… 0958x": a run glued to a word ends the group, but belongs to it, so a number is never cut in half.
+                break;
+            }
             var separators = 0;
             var q = p;
             while (q < text.Length && q - p < 3 && Separator(text[q]) is var kind and > 0)
