@@ -24,34 +24,42 @@ public sealed partial class PiiRedactionChatClient
         /// <summary>Replaces the update's text by what can be released now; other contents pass (tool-call arguments restored).</summary>
         public void Rewrite(ChatResponseUpdate update)
         {
+            // A new list: an adapter may hand out contents that cannot be changed in place.
             var contents = update.Contents;
-            var text = new StringBuilder();
-            var firstText = -1;
-            for (var i = contents.Count - 1; i >= 0; i--)
+            var rewritten = new List<AIContent>(contents.Count + 1);
+            StringBuilder? text = null;
+            var textAt = -1;
+            foreach (var content in contents)
             {
-                if (contents[i] is TextContent t)
+                if (content is TextContent t)
                 {
-                    firstText = i;
-                    text.Insert(0, t.Text);
-                    contents.RemoveAt(i);
+                    textAt = textAt < 0 ? rewritten.Count : textAt;
+                    (text ??= new StringBuilder()).Append(t.Text);
                 }
                 else
                 {
-                    contents[i] = owner.RewriteContent(contents[i], LlmContentSide.Output, ref state);
+                    rewritten.Add(owner.RewriteContent(content, LlmContentSide.Output, ref state));
                 }
             }
 
-            if (firstText < 0 && update.FinishReason is null)
+            if (text is null && update.FinishReason is null)
             {
+                update.Contents = rewritten;
                 return;
             }
 
-            _pending.Append(text);
+            if (text is not null)
+            {
+                _pending.Append(text);
+            }
+
             var released = Release(final: update.FinishReason is not null);
             if (released.Length > 0)
             {
-                contents.Insert(Math.Max(0, Math.Min(firstText, contents.Count)), new TextContent(released));
+                rewritten.Insert(textAt < 0 ? rewritten.Count : textAt, new TextContent(released));
             }
+
+            update.Contents = rewritten;
         }
 
         /// <summary>Releases whatever is still held, at the end of the stream.</summary>

@@ -98,9 +98,26 @@ public sealed partial class PiiRedactionChatClient : DelegatingChatClient
         foreach (var message in response.Messages)
         {
             var contents = message.Contents;
+            List<AIContent>? changed = null;
             for (var i = 0; i < contents.Count; i++)
             {
-                contents[i] = RewriteContent(contents[i], LlmContentSide.Output, ref state);
+                var content = contents[i];
+                var result = RewriteContent(content, LlmContentSide.Output, ref state);
+                if (changed is null && !ReferenceEquals(result, content))
+                {
+                    changed = [.. contents];
+                }
+
+                if (changed is not null)
+                {
+                    changed[i] = result;
+                }
+            }
+
+            if (changed is not null)
+            {
+                // A new list: the adapter's may be read-only.
+                message.Contents = changed;
             }
         }
 

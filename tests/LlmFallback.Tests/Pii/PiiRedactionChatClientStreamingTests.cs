@@ -104,4 +104,34 @@ public class PiiRedactionChatClientStreamingTests
         Assert.Equal(1, info.Safety!.GetPiiCount("Email"));
         Assert.Same(info.Safety, updates[^1].GetLlmSafetyReport());
     }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_ReadOnlyContentsAndToolCall_AreRewrittenIntoNewLists()
+    {
+        var call = new FunctionCallContent("c1", "send", new Dictionary<string, object?> { ["to"] = "<EMAIL_1>" });
+        var updates = new[]
+        {
+            new ChatResponseUpdate { Role = ChatRole.Assistant, MessageId = "m1", Contents = Array.AsReadOnly<AIContent>([new TextContent("Sending to <EMA")]) },
+            new ChatResponseUpdate { Role = ChatRole.Assistant, MessageId = "m1", Contents = Array.AsReadOnly<AIContent>([new TextContent("IL_1> now."), call]) },
+            TestChatClient.Finish(),
+        };
+        using var client = new PiiRedactionChatClient(TestChatClient.Streaming(updates), new PiiRedactionOptions { DefaultAction = PiiAction.Pseudonymise });
+
+        var result = await client.GetStreamingResponseAsync("to a@example.com", cancellationToken: Ct).ToListAsync(Ct);
+
+        Assert.Equal("Sending to a@example.com now.", string.Concat(result.Select(u => u.Text)));
+        Assert.Equal("a@example.com", result.SelectMany(u => u.Contents).OfType<FunctionCallContent>().Single().Arguments!["to"]);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_ReadOnlyContents_AreRestoredIntoANewList()
+    {
+        var answer = new ChatMessage(ChatRole.Assistant, Array.AsReadOnly<AIContent>([new TextContent("Hi <EMAIL_1>")]));
+        var inner = new TestChatClient { OnGetResponse = (_, _, _) => Task.FromResult(new ChatResponse(answer)) };
+        using var client = new PiiRedactionChatClient(inner, new PiiRedactionOptions { DefaultAction = PiiAction.Pseudonymise });
+
+        var response = await client.GetResponseAsync("I am a@example.com", cancellationToken: Ct);
+
+        Assert.Equal("Hi a@example.com", response.Text);
+    }
 }
