@@ -8,8 +8,12 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers OpenAI's moderation endpoint as the moderation service.</summary>
 public static class OpenAIModerationServiceCollectionExtensions
 {
-    /// <summary>The name of the <see cref="HttpClient"/> the service calls through; add handlers or a proxy with <c>services.AddHttpClient(name)</c>.</summary>
-    public const string HttpClientName = "LlmFallback.Moderation.OpenAI";
+    /// <summary>
+    /// The name of the <see cref="HttpClient"/> the service calls through; add handlers or a proxy with
+    /// <c>services.AddHttpClient(name)</c>. Not an <c>LlmFallback.*</c> provider client: it has no replica pool, and the
+    /// moderation stage's timeout, not the client's, bounds a call.
+    /// </summary>
+    public const string HttpClientName = "OpenAIModeration";
 
     /// <summary>
     /// Registers <see cref="OpenAIModerationService"/> as the <see cref="IModerationService"/> (a singleton), its options
