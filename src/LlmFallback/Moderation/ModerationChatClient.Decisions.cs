@@ -6,14 +6,21 @@ namespace LlmFallback;
 /// <content>Applying the per-category actions, and choosing the text to check.</content>
 public sealed partial class ModerationChatClient
 {
-    private async ValueTask<Findings?> DecideAsync(ModerationResult result, LlmContentSide side, ChatOptions? options, int charactersSent)
+    /// <summary>Applies the actions; <paramref name="reported"/> (a stream's) skips flags already logged and audited in an earlier window.</summary>
+    private async ValueTask<Findings?> DecideAsync(ModerationResult result, LlmContentSide side, ChatOptions? options, int charactersSent, HashSet<string>? reported)
     {
         List<string>? blocked = null;
         List<ModerationFlag>? flagged = null;
         List<string>? logged = null;
         foreach (var hit in result.Hits)
         {
-            switch (_options.ActionFor(hit.Category))
+            var action = _options.ActionFor(hit.Category);
+            if (action != ModerationAction.Block && reported is not null && !reported.Add(hit.Category))
+            {
+                continue;
+            }
+
+            switch (action)
             {
                 case ModerationAction.Block:
                     Add(ref blocked, hit.Category);

@@ -77,7 +77,7 @@ public sealed partial class ModerationChatClient
 
     private async ValueTask CheckWindowAsync(OutputWindow window, ChatOptions? options, LlmSafetyReport report, CancellationToken cancellationToken)
     {
-        var findings = await CheckAsync(window.Take(), LlmContentSide.Output, options, window.Sent, cancellationToken).ConfigureAwait(false);
+        var findings = await CheckAsync(window.Take(), LlmContentSide.Output, options, window.Sent, cancellationToken, window.Reported).ConfigureAwait(false);
         findings?.Apply(report);
     }
 
@@ -89,6 +89,9 @@ public sealed partial class ModerationChatClient
         private long _firstUncheckedAt;
 
         public List<ChatResponseUpdate> Held { get; } = [];
+
+        /// <summary>Gets the categories already flagged or logged on this stream (windows overlap, so a hit may be seen twice).</summary>
+        public HashSet<string> Reported { get; } = new(StringComparer.Ordinal);
 
         public int Sent { get; set; }
 

@@ -82,7 +82,7 @@ public sealed partial class ModerationChatClient : DelegatingChatClient
     }
 
     /// <summary>Moderates one text; throws <see cref="ModerationException"/> when a category blocks; returns what to report.</summary>
-    private async ValueTask<Findings?> CheckAsync(string text, LlmContentSide side, ChatOptions? options, int charactersSent, CancellationToken cancellationToken)
+    private async ValueTask<Findings?> CheckAsync(string text, LlmContentSide side, ChatOptions? options, int charactersSent, CancellationToken cancellationToken, HashSet<string>? reported = null)
     {
         var result = await ModerateAsync(text, side, charactersSent, cancellationToken).ConfigureAwait(false);
         if (result is null)
@@ -90,7 +90,7 @@ public sealed partial class ModerationChatClient : DelegatingChatClient
             return Findings.Skipped;
         }
 
-        return result.IsFlagged ? await DecideAsync(result, side, options, charactersSent).ConfigureAwait(false) : null;
+        return result.IsFlagged ? await DecideAsync(result, side, options, charactersSent, reported).ConfigureAwait(false) : null;
     }
 
     /// <summary>Calls the service within the timeout; <see langword="null"/> when it failed and moderation fails open.</summary>

@@ -17,7 +17,6 @@ public sealed partial class PiiRedactionChatClient
         private const int Guard = 64;
 
         private readonly StringBuilder _pending = new();
-        private int _reportedCounts = state?.Counts.Count ?? 0;
 
         public PiiRequestState? State => state;
 
@@ -64,15 +63,6 @@ public sealed partial class PiiRedactionChatClient
 
         /// <summary>Releases whatever is still held, at the end of the stream.</summary>
         public string Flush() => Release(final: true);
-
-        /// <summary>Whether values were found since the last call (so they are reported, or rejected, as they appear).</summary>
-        public bool TakeNewFindings()
-        {
-            var count = state?.Counts.Count ?? 0;
-            var changed = count != _reportedCounts;
-            _reportedCounts = count;
-            return changed;
-        }
 
         private string Release(bool final)
         {

@@ -36,9 +36,11 @@ public sealed partial class PiiRedactionChatClient
             if (output is not null)
             {
                 output.Rewrite(update);
-                if (output.State is { } outputState && output.TakeNewFindings())
+
+                // A rejected value ends the stream at once (audited first); everything else is audited once, at the end.
+                if (output.State is { Rejected.Count: > 0 } rejected)
                 {
-                    await ReportAsync(outputState, LlmContentSide.Output, options).ConfigureAwait(false);
+                    await ReportAsync(rejected, LlmContentSide.Output, options).ConfigureAwait(false);
                 }
             }
 
@@ -48,7 +50,7 @@ public sealed partial class PiiRedactionChatClient
         if (output is not null)
         {
             var tail = output.Flush();
-            if (output.State is { } outputState && output.TakeNewFindings())
+            if (output.State is { } outputState && HasSide(outputState, LlmContentSide.Output))
             {
                 await ReportAsync(outputState, LlmContentSide.Output, options).ConfigureAwait(false);
             }

@@ -91,6 +91,18 @@ public class ModerationChatClientStreamingTests
     }
 
     [Fact]
+    public async Task GetStreamingResponseAsync_FlagSeenInOverlappingWindows_IsAuditedOnce()
+    {
+        var audit = new RecordingAuditSink();
+        var options = new ModerationOptions { DefaultAction = ModerationAction.Flag, StreamWindowCharacters = 5, StreamWindowOverlap = 30 };
+        using var client = new ModerationChatClient(Chunks("kill them all", " and more", " text here"), Rules(), options, audit);
+
+        await client.GetStreamingResponseAsync("x", cancellationToken: Ct).ToListAsync(Ct);
+
+        Assert.Single(audit.Events, e => e.Kind == LlmAuditEventKind.ModerationFlagged);
+    }
+
+    [Fact]
     public async Task GetStreamingResponseAsync_ServiceFailsMidStreamFailClosed_StopsWithServiceFailure()
     {
         var calls = 0;

@@ -134,4 +134,20 @@ public class PiiRedactionChatClientStreamingTests
 
         Assert.Equal("Hi a@example.com", response.Text);
     }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_OutputValuesInSeveralChunks_AreAuditedOnceWithTheirTotal()
+    {
+        string[] chunks = ["Write to a@example.com or ", "to b@example.com or even ", "c@example.com, thanks for reading this far."];
+        var audit = new RecordingAuditSink();
+        var inner = new TestChatClient { OnGetStreamingResponse = (_, _, ct) => TestChatClient.Stream(ct, "m", chunks) };
+        using var client = new PiiRedactionChatClient(inner, new PiiRedactionOptions { ApplyToOutput = true }, auditSink: audit);
+
+        var response = (await client.GetStreamingResponseAsync("who?", cancellationToken: Ct).ToListAsync(Ct)).ToChatResponse();
+
+        Assert.Equal("Write to [EMAIL] or to [EMAIL] or even [EMAIL], thanks for reading this far.", response.Text);
+        var e = Assert.Single(audit.Events);
+        Assert.Equal(("output", "redact", 3), (e.Direction, e.Action, e.Counts!["Email"]));
+        Assert.Equal(3, response.GetLlmSafetyReport()!.GetPiiCount("Email"));
+    }
 }
