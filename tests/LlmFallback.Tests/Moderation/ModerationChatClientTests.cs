@@ -145,12 +145,30 @@ public class ModerationChatClientTests
 
         var call = client.GetResponseAsync("hi", cancellationToken: Ct);
         await called.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
-        time.Advance(TimeSpan.FromSeconds(2));
+        await AdvanceUntilDone(time, call, TimeSpan.FromSeconds(2));
         var ex = await Assert.ThrowsAsync<ModerationException>(() => call.WaitAsync(TimeSpan.FromSeconds(10), Ct));
 
         Assert.True(ex.IsServiceFailure);
         Assert.Contains("timeout after 2s", ex.Message, StringComparison.Ordinal);
         await cancelled.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_ServiceIgnoresItsToken_StillNeverHangs()
+    {
+        var time = new FakeTimeProvider();
+        var never = new TaskCompletionSource<ModerationResult>();
+        var called = new TaskCompletionSource();
+        var service = new TestModerationService { OnModerate = (_, _, _) => { called.TrySetResult(); return never.Task; } };
+        using var client = new ModerationChatClient(TestChatClient.Answering("ok"), service, new ModerationOptions { OnServiceFailure = ModerationFailureMode.FailOpen }, timeProvider: time);
+
+        var call = client.GetResponseAsync("hi", cancellationToken: Ct);
+        await called.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        await AdvanceUntilDone(time, call, TimeSpan.FromSeconds(5));
+        var response = await call.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        Assert.Equal("ok", response.Text);
+        Assert.True(response.GetLlmSafetyReport()!.ModerationSkipped);
     }
 
     [Fact]
@@ -188,6 +206,19 @@ public class ModerationChatClientTests
         Assert.Throws<ArgumentNullException>(() => client.GetStreamingResponseAsync(null!, cancellationToken: Ct));
         Assert.Throws<ArgumentNullException>(() => client.GetService(null!));
         Assert.IsType<LocalModerationService>(client.GetService(typeof(IModerationService)));
+    }
+
+    /// <summary>
+    /// Moves the fake clock by <paramref name="step"/> until <paramref name="call"/> ends: the stage arms its timeout only
+    /// after the service call returns to it, which may be just after the test saw the service start.
+    /// </summary>
+    internal static async Task AdvanceUntilDone(FakeTimeProvider time, Task call, TimeSpan step)
+    {
+        for (var i = 0; i < 200 && !call.IsCompleted; i++)
+        {
+            time.Advance(step);
+            await Task.Delay(1, Ct);
+        }
     }
 
     [Fact]
