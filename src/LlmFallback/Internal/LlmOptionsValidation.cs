@@ -213,7 +213,7 @@ internal static class LlmOptionsValidation
 
     private static string BaseAddress(Uri address) => address.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped).TrimEnd('/');
 
-    private static void Range(int value, int min, int max, string key, List<string> errors)
+    internal static void Range(int value, int min, int max, string key, List<string> errors)
     {
         if (value < min || value > max)
         {
@@ -221,7 +221,7 @@ internal static class LlmOptionsValidation
         }
     }
 
-    private static void Positive(int? value, string key, List<string> errors)
+    internal static void Positive(int? value, string key, List<string> errors)
     {
         if (value is <= 0)
         {
@@ -237,7 +237,7 @@ internal static class LlmOptionsValidation
         }
     }
 
-    private static void Duration(TimeSpan value, TimeSpan min, TimeSpan max, string key, List<string> errors)
+    internal static void Duration(TimeSpan value, TimeSpan min, TimeSpan max, string key, List<string> errors)
     {
         if (value < min || value > max)
         {
@@ -262,7 +262,7 @@ internal static class LlmOptionsValidation
         }
     }
 
-    private static string Format(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
+    internal static string Format(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
 
-    private static string Format(double value) => value.ToString(CultureInfo.InvariantCulture);
+    internal static string Format(double value) => value.ToString(CultureInfo.InvariantCulture);
 }
