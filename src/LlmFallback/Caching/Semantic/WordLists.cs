@@ -15,7 +15,7 @@ internal static class WordLists
         "get", "got", "much", "many", "way", "ways", "just", "also", "really", "very", "want", "wanted", "need",
         "like", "know", "let", "lets", "someone", "anyone", "thing", "things", "possible", "able", "hi", "hello", "hey",
         "thanks", "thank", "kindly", "quick", "question", "help", "them", "they", "their", "he", "she", "his", "her",
-        "him", "go", "going", "make", "out", "up", "s", "t", "one's", "ok", "okay", "then", "too", "either", "all",
+        "him", "go", "going", "make", "up", "s", "t", "one's", "ok", "okay", "then", "too", "either", "all",
     ], StringComparer.Ordinal);
 
     public static readonly FrozenSet<string> Negation = FrozenSet.ToFrozenSet(
@@ -33,7 +33,7 @@ internal static class WordLists
         "decrease", "maximum", "minimum", "max", "min", "exceed", "exceeds", "beyond", "within", "plus", "minus",
         "largest", "smallest", "highest", "lowest", "cheapest", "fastest", "slowest", "strongest", "weakest",
         "heavier", "lighter", "hotter", "colder", "warmer", "cooler", "up", "down", "top", "bottom", "first", "last",
-        "upper", "since", "until", "prior", "next", "previous", "greatest", "oldest", "newest", "latest", "earliest",
+        "upper", "off", "out", "since", "until", "prior", "next", "previous", "greatest", "oldest", "newest", "latest", "earliest",
     ], StringComparer.Ordinal);
 
     /// <summary>Words that give the following words a role: "from A to B" and "from B to A" are different requests.</summary>
@@ -78,7 +78,7 @@ internal static class WordLists
         "landlord/tenant", "hire/fire", "rise/fall", "gain/loss", "profit/loss", "asset/liability", "import/export",
         "upload/download", "input/output", "inbound/outbound", "incoming/outgoing", "sunrise/sunset", "wet/dry",
         "legal/illegal", "shallow/deep", "thick/thin", "wide/narrow", "heavy/light", "strong/weak", "rich/poor",
-        "win/loss", "attack/defend", "forward/backward", "upstairs/downstairs", "before/after", "over/under");
+        "win/loss", "gain/lose", "pro/con", "pros/cons", "attack/defend", "forward/backward", "upstairs/downstairs", "before/after", "over/under");
 
     private static FrozenDictionary<string, string> Pairs(params string[] pairs)
     {
