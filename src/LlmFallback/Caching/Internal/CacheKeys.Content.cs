@@ -13,14 +13,12 @@ internal static partial class CacheKeys
     // Tool schemas and response-format schemas are immutable per instance in practice; their digest is computed once.
     private static readonly ConditionalWeakTable<object, byte[]> SchemaDigests = [];
 
-    private static bool WriteOptions(KeyWriter w, ChatOptions? o)
-    {
-        if (o is null)
-        {
-            w.Tag(10);
-            return true;
-        }
+    // No options and empty options ask the same thing, so they frame the same bytes.
+    private static readonly ChatOptions NoOptions = new();
 
+    private static bool WriteOptions(KeyWriter w, ChatOptions? options)
+    {
+        var o = options ?? NoOptions;
         w.String(11, o.Instructions);
         Nullable(w, 12, o.Temperature);
         Nullable(w, 13, o.TopP);
