@@ -15,7 +15,7 @@ public static class LlmCacheResponseExtensions
     public const string DoNotCacheKey = "llmfallback.cache.do_not_cache";
 
     // Answers that did not pass through the fallback stage have no LlmCallInfo to carry their entry.
-    private static readonly ConditionalWeakTable<object, CacheEntryRef> BareEntries = [];
+    private static readonly ConditionalWeakTable<object, StrongBox<CacheEntryRef>> BareEntries = [];
 
     /// <summary>Marks an answer that must not be cached, and removes it from the cache if it is already there.</summary>
     /// <param name="response">The answer.</param>
@@ -57,18 +57,18 @@ public static class LlmCacheResponseExtensions
         }
         else
         {
-            BareEntries.AddOrUpdate(answer, entry);
+            BareEntries.AddOrUpdate(answer, new StrongBox<CacheEntryRef>(entry));
         }
     }
 
     private static ValueTask EvictAsync(LlmCallInfo? info, object answer, CancellationToken cancellationToken)
     {
         var entry = info?.AnnotationsOrNull?.CacheEntry;
-        if (entry is null)
+        if (entry is null && BareEntries.TryGetValue(answer, out var box))
         {
-            BareEntries.TryGetValue(answer, out entry);
+            entry = box.Value;
         }
 
-        return entry is null ? default : entry.EvictAsync(cancellationToken);
+        return entry is { } found ? found.EvictAsync(cancellationToken) : default;
     }
 }

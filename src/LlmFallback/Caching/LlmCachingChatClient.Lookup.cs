@@ -89,8 +89,8 @@ public sealed partial class LlmCachingChatClient
         var annotations = info.Annotations;
         annotations.CacheKind = kind;
         annotations.CacheSimilarity = similarity;
-        annotations.CacheSavedUsage = ResponseCopy.Usage(response.Usage);
-        annotations.CacheEntry = new CacheEntryRef(_cache, request.ExactKey!, _semantic, request.Partition);
+        annotations.CacheSavedUsage = entry.Response.Usage;
+        annotations.CacheEntry = new CacheEntryRef(_stores, request.ExactKey!, request.Partition);
         response.SetLlmCallInfo(info);
         CacheMetrics.Hit(kind, similarity);
         CacheLog.Hit(_cache.Logger, kind, similarity);
@@ -119,7 +119,7 @@ public sealed partial class LlmCachingChatClient
             await _semantic.AddAsync(request.Partition!, key, query, expires, CancellationToken.None).ConfigureAwait(false);
         }
 
-        LlmCacheResponseExtensions.Remember(info, answer, new CacheEntryRef(_cache, key, _semantic, request.Partition));
+        LlmCacheResponseExtensions.Remember(info, answer, new CacheEntryRef(_stores, key, request.Partition));
         CacheMetrics.Store("stored");
         return entry;
     }

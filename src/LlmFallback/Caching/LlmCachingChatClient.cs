@@ -22,6 +22,7 @@ public sealed partial class LlmCachingChatClient : DelegatingChatClient
     private readonly SemanticCache? _semantic;
     private readonly InMemorySemanticCacheIndex? _ownedIndex;
     private readonly InFlightCalls _flights = new();
+    private readonly CacheStores _stores;
 
     /// <summary>Initializes a new instance of the <see cref="LlmCachingChatClient"/> class.</summary>
     /// <param name="innerClient">The client misses go to.</param>
@@ -56,6 +57,8 @@ public sealed partial class LlmCachingChatClient : DelegatingChatClient
             _ownedIndex = semanticIndex is null ? new InMemorySemanticCacheIndex(_options.Semantic.MaxEntries, cache.Time) : null;
             _semantic = new SemanticCache(embeddingGenerator, semanticIndex ?? _ownedIndex!, _options.Semantic, cache);
         }
+
+        _stores = new CacheStores(cache, _semantic);
     }
 
     /// <inheritdoc/>

@@ -18,7 +18,7 @@ public sealed partial class LlmCallInfo
     /// Gets the usage of the call that produced a cached answer, that is the tokens this hit did not spend; metering
     /// prices it as the cost saved. <see langword="null"/> if the answer did not come from the cache.
     /// </summary>
-    public UsageDetails? CacheSavedUsage => AnnotationsOrNull?.CacheSavedUsage;
+    public UsageDetails? CacheSavedUsage => ResponseCopy.Usage(AnnotationsOrNull?.CacheSavedUsage);
 }
 
 /// <content>The caching stage's annotation.</content>
@@ -28,6 +28,7 @@ internal sealed partial class LlmCallAnnotations
 
     internal double? CacheSimilarity { get; set; }
 
+    /// <summary>The stored entry's own usage (never handed out: the public property copies it).</summary>
     internal UsageDetails? CacheSavedUsage { get; set; }
 
     /// <summary>The entry this answer was stored as or read from, so a later stage can evict it.</summary>

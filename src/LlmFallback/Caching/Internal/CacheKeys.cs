@@ -44,9 +44,18 @@ internal static partial class CacheKeys
             }
         }
 
+        // The partition (everything but the final message) is hashed only when the semantic cache can use it: one
+        // SHA-256 is a good share of an exact hit's cost.
+        var semantic = settings.Semantic;
+        var usePrompt = semantic.Enabled && last.Role == ChatRole.User && (singleTurn || semantic.AllowMultiTurn);
         Span<byte> hash = stackalloc byte[32];
-        writer.Hash(hash);
-        var partition = KeyWriter.Encode(hash);
+        string? partition = null;
+        if (usePrompt)
+        {
+            writer.Hash(hash);
+            partition = KeyWriter.Encode(hash);
+        }
+
         if (!WriteMessage(writer, last))
         {
             return new(null, null, null, route, ns);
@@ -54,8 +63,7 @@ internal static partial class CacheKeys
 
         writer.Hash(hash);
         var key = string.Concat(KeyPrefix, ns, ":", KeyWriter.Encode(hash));
-        var semantic = settings.Semantic;
-        var prompt = semantic.Enabled && last.Role == ChatRole.User && (singleTurn || semantic.AllowMultiTurn) ? PromptText(last) : null;
+        var prompt = usePrompt ? PromptText(last) : null;
         return new(key, partition, prompt, route, ns);
     }
 

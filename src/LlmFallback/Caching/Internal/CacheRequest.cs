@@ -4,7 +4,8 @@ namespace LlmFallback;
 /// <param name="ExactKey">The exact-cache key, or <see langword="null"/> when the request cannot be cached.</param>
 /// <param name="Partition">
 /// A hash of everything but the final user message (scope, namespace, route, answer-changing options, system prompt and,
-/// for multi-turn requests, the history); a semantic hit never crosses partitions.
+/// for multi-turn requests, the history); a semantic hit never crosses partitions. Computed only for requests that may
+/// use the semantic cache.
 /// </param>
 /// <param name="Prompt">The final user message, when the request may use the semantic cache; otherwise <see langword="null"/>.</param>
 /// <param name="Route">The route (<see cref="Microsoft.Extensions.AI.ChatOptions.ModelId"/>), or an empty string.</param>

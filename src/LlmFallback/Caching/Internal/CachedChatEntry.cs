@@ -25,19 +25,23 @@ internal sealed class CachedChatEntry(ChatResponse response, string? provider, s
     public bool IsExpired(TimeProvider time) => time.GetUtcNow().ToUnixTimeMilliseconds() >= ExpiresAtMs;
 }
 
-/// <summary>Where an answer was stored, so a stage outside the cache (moderation) can take it back out.</summary>
-internal sealed class CacheEntryRef(LlmResponseCache cache, string key, SemanticCache? semantic, string? partition)
+/// <summary>The stores one caching stage writes to; one per stage, so a hit allocates nothing to remember them.</summary>
+internal sealed class CacheStores(LlmResponseCache cache, SemanticCache? semantic)
 {
     public LlmResponseCache Cache { get; } = cache;
 
-    public string Key { get; } = key;
+    public SemanticCache? Semantic { get; } = semantic;
+}
 
+/// <summary>Where an answer was stored, so a stage outside the cache (moderation) can take it back out.</summary>
+internal readonly record struct CacheEntryRef(CacheStores Stores, string Key, string? Partition)
+{
     public async ValueTask EvictAsync(CancellationToken cancellationToken)
     {
-        await Cache.RemoveAsync(Key, cancellationToken).ConfigureAwait(false);
-        if (semantic is not null && partition is not null)
+        await Stores.Cache.RemoveAsync(Key, cancellationToken).ConfigureAwait(false);
+        if (Stores.Semantic is { } semantic && Partition is not null)
         {
-            await semantic.RemoveAsync(partition, Key, cancellationToken).ConfigureAwait(false);
+            await semantic.RemoveAsync(Partition, Key, cancellationToken).ConfigureAwait(false);
         }
     }
 }
