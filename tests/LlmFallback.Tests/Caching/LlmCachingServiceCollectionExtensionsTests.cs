@@ -73,6 +73,22 @@ public sealed class LlmCachingServiceCollectionExtensionsTests
     }
 
     [Fact]
+    public async Task UseCaching_RegisteredSemanticIndex_IsTheOneUsed()
+    {
+        var embedder = new Semantic.FakeEmbeddingGenerator().Set("How do I reset my password?", 1);
+        using var index = new InMemorySemanticCacheIndex();
+        var collection = new ServiceCollection().AddLlmCaching(configure: o => o.Semantic.Enabled = true);
+        collection.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(embedder);
+        collection.AddSingleton<ILlmSemanticCacheIndex>(index);
+        collection.AddChatClient(new CountingClient()).UseCaching();
+        await using var services = collection.BuildServiceProvider();
+
+        await services.GetRequiredService<IChatClient>().GetResponseAsync("How do I reset my password?", cancellationToken: CacheFixture.Ct);
+
+        Assert.Equal(1, index.Count);
+    }
+
+    [Fact]
     public void UseCaching_SemanticWithoutEmbedder_FailsNamingTheKey()
     {
         var collection = new ServiceCollection().AddLlmCaching(configure: o => o.Semantic.Enabled = true);
