@@ -7,10 +7,7 @@ public sealed class LlmCallInfoCachingTests
     {
         var info = new LlmCallInfo("openai", "gpt", TimeSpan.FromSeconds(1));
 
-        Assert.False(info.CacheHit);
-        Assert.Null(info.CacheKind);
-        Assert.Null(info.CacheSimilarity);
-        Assert.Null(info.CacheSavedUsage);
+        Assert.Equal((false, null, null, null), (info.CacheHit, info.CacheKind, info.CacheSimilarity, info.CacheSavedUsage));
     }
 
     [Fact]
