@@ -1,0 +1,85 @@
+using Microsoft.Extensions.AI;
+
+namespace LlmFallback;
+
+/// <summary>
+/// Copies answers into and out of the cache, so neither the stored entry nor another caller's answer is ever changed
+/// by a caller (outer stages annotate and rewrite what they receive). Text contents are copied; other contents,
+/// which no stage rewrites, are shared.
+/// </summary>
+internal static class ResponseCopy
+{
+    private const string OwnPrefix = "llmfallback.";
+
+    /// <summary>A copy fit for storing: no raw provider objects, no continuation token, none of this library's annotations.</summary>
+    public static ChatResponse ForStore(ChatResponse response) => Copy(response, forStore: true);
+
+    /// <summary>A caller's own copy of a stored answer.</summary>
+    public static ChatResponse ForCaller(ChatResponse response) => Copy(response, forStore: false);
+
+    private static ChatResponse Copy(ChatResponse source, bool forStore)
+    {
+        var messages = new List<ChatMessage>(source.Messages.Count);
+        foreach (var message in source.Messages)
+        {
+            var contents = new List<AIContent>(message.Contents.Count);
+            foreach (var content in message.Contents)
+            {
+                contents.Add(content switch
+                {
+                    TextContent text => new TextContent(text.Text) { AdditionalProperties = Properties(text.AdditionalProperties, forStore) },
+                    TextReasoningContent reasoning => new TextReasoningContent(reasoning.Text) { ProtectedData = reasoning.ProtectedData },
+                    _ => content,
+                });
+            }
+
+            messages.Add(new ChatMessage(message.Role, contents)
+            {
+                AuthorName = message.AuthorName,
+                MessageId = message.MessageId,
+                CreatedAt = message.CreatedAt,
+                AdditionalProperties = Properties(message.AdditionalProperties, forStore),
+            });
+        }
+
+        return new ChatResponse(messages)
+        {
+            ResponseId = source.ResponseId,
+            ConversationId = source.ConversationId,
+            ModelId = source.ModelId,
+            CreatedAt = source.CreatedAt,
+            FinishReason = source.FinishReason,
+            Usage = Usage(source.Usage),
+            AdditionalProperties = Properties(source.AdditionalProperties, forStore),
+        };
+    }
+
+    public static UsageDetails? Usage(UsageDetails? usage) => usage is null ? null : new UsageDetails
+    {
+        InputTokenCount = usage.InputTokenCount,
+        OutputTokenCount = usage.OutputTokenCount,
+        TotalTokenCount = usage.TotalTokenCount,
+        CachedInputTokenCount = usage.CachedInputTokenCount,
+        ReasoningTokenCount = usage.ReasoningTokenCount,
+        AdditionalCounts = usage.AdditionalCounts is { } counts ? new(counts) : null,
+    };
+
+    private static AdditionalPropertiesDictionary? Properties(AdditionalPropertiesDictionary? source, bool forStore)
+    {
+        if (source is not { Count: > 0 })
+        {
+            return null;
+        }
+
+        var copy = new AdditionalPropertiesDictionary();
+        foreach (var (key, value) in source)
+        {
+            if (!forStore || !key.StartsWith(OwnPrefix, StringComparison.Ordinal))
+            {
+                copy[key] = value;
+            }
+        }
+
+        return copy.Count == 0 ? null : copy;
+    }
+}
