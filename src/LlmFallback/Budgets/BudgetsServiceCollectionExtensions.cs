@@ -34,7 +34,7 @@ public static class BudgetsServiceCollectionExtensions
     {
         var root = configuration is IConfigurationSection section ? section.Path : "Llm";
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(new LlmMeteringConfigurationPath(root));
+        services.TryAddSingleton(new LlmStageConfigurationPath(root));
         var options = services.AddOptions<BudgetOptions>();
         if (configuration is not null)
         {

@@ -39,7 +39,7 @@ public static class CostMeteringServiceCollectionExtensions
     }
 
     internal static string Path(IServiceProvider services, string feature) =>
-        $"{services.GetService<LlmMeteringConfigurationPath>()?.Path ?? services.GetService<LlmConfigurationPath>()?.Path ?? "Llm"}:{feature}";
+        $"{services.GetService<LlmStageConfigurationPath>()?.Path ?? services.GetService<LlmConfigurationPath>()?.Path ?? "Llm"}:{feature}";
 
     internal static LlmCostMeter Meter(IServiceProvider services) =>
         services.GetService<LlmCostMeter>() ?? Meter(services, services.GetService<ICostLedger>());
@@ -55,7 +55,7 @@ public static class CostMeteringServiceCollectionExtensions
     {
         var root = configuration is IConfigurationSection section ? section.Path : "Llm";
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(new LlmMeteringConfigurationPath(root));
+        services.TryAddSingleton(new LlmStageConfigurationPath(root));
         var options = services.AddOptions<CostMeteringOptions>();
         var pricing = services.AddOptions<LlmPricingOptions>();
         if (configuration is not null)
@@ -97,4 +97,4 @@ public static class CostMeteringServiceCollectionExtensions
 }
 
 /// <summary>The configuration path cost metering was bound from, for messages that name keys.</summary>
-internal sealed record LlmMeteringConfigurationPath(string Path);
+internal sealed record LlmStageConfigurationPath(string Path);

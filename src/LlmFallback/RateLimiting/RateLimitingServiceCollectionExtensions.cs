@@ -53,7 +53,7 @@ public static class RateLimitingServiceCollectionExtensions
     {
         var root = configuration is IConfigurationSection section ? section.Path : "Llm";
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(new LlmMeteringConfigurationPath(root));
+        services.TryAddSingleton(new LlmStageConfigurationPath(root));
         var options = services.AddOptions<RateLimitingOptions>();
         AddProviderLimitsCore(services);
         if (configuration is not null)

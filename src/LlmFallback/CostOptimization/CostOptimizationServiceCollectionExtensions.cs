@@ -1,0 +1,53 @@
+using LlmFallback;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the cost-optimisation options.</summary>
+public static class CostOptimizationServiceCollectionExtensions
+{
+    /// <summary>Registers cost optimisation configured in code, validated at start.</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Sets the options.</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddCostOptimization(this IServiceCollection services, Action<CostOptimizationOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        return Add(services, null, configure);
+    }
+
+    /// <summary>Registers cost optimisation bound from <c>CostOptimization</c> of the LLM section (usually <c>Llm</c>), validated at start.</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The section holding <c>CostOptimization</c>.</param>
+    /// <param name="configure">Adjusts the options after configuration is applied.</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddCostOptimization(this IServiceCollection services, IConfiguration configuration, Action<CostOptimizationOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        return Add(services, configuration, configure);
+    }
+
+    private static IServiceCollection Add(IServiceCollection services, IConfiguration? configuration, Action<CostOptimizationOptions>? configure)
+    {
+        var root = configuration is IConfigurationSection section ? section.Path : "Llm";
+        services.TryAddSingleton(new LlmStageConfigurationPath(root));
+        var options = services.AddOptions<CostOptimizationOptions>();
+        if (configuration is not null)
+        {
+            var own = configuration.GetSection("CostOptimization");
+            options.Configure(o => own.Bind(o));
+        }
+
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CostOptimizationOptions>>(new CostOptimizationOptionsValidator($"{root}:CostOptimization")));
+        return services;
+    }
+}
