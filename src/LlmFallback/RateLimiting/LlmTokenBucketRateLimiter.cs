@@ -134,7 +134,14 @@ public sealed class LlmTokenBucketRateLimiter : RateLimiter
         return new(AttemptAcquireCore(permitCount));
     }
 
-    private long Cost(long permits) => permits == 0 ? 0 : Math.Max(1, ((permits * _windowMicros) + _limit - 1) / _limit);
+    /// <summary>How far <paramref name="permits"/> move the theoretical arrival time: the time the bucket takes to refill them, rounded up.</summary>
+    internal static long CostMicros(long permits, long limit, long windowMicros) => permits == 0 ? 0 : Math.Max(1, ((permits * windowMicros) + limit - 1) / limit);
+
+    internal static long ToMicros(TimeSpan value) => value.Ticks / MicrosPerTick;
+
+    internal static TimeSpan FromMicros(long micros) => TimeSpan.FromTicks(micros * MicrosPerTick);
+
+    private long Cost(long permits) => CostMicros(permits, _limit, _windowMicros);
 
     private long Now() => _time.GetElapsedTime(_origin).Ticks / MicrosPerTick;
 
