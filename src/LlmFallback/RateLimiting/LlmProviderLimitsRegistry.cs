@@ -10,7 +10,7 @@ namespace LlmFallback;
 public sealed class LlmProviderLimitsRegistry : IDisposable
 {
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
-    private readonly Dictionary<string, LlmProviderLimits> _limits = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, (string Name, LlmProviderLimits Limits)> _limits = new(StringComparer.OrdinalIgnoreCase);
     private readonly InMemoryRateLimitStore _buckets;
 
     /// <summary>Initializes a new instance of the <see cref="LlmProviderLimitsRegistry"/> class.</summary>
@@ -33,7 +33,7 @@ public sealed class LlmProviderLimitsRegistry : IDisposable
             LlmProviderLimitsValidator.Validate(limit, $"Providers:{name}:Limits", errors);
             if (!limit.IsEmpty)
             {
-                _limits[name] = limit;
+                _limits[name] = (name, limit);
             }
         }
 
@@ -56,7 +56,8 @@ public sealed class LlmProviderLimitsRegistry : IDisposable
     public bool TryGetLimits(string provider, [NotNullWhen(true)] out LlmProviderLimits? limits)
     {
         ArgumentNullException.ThrowIfNull(provider);
-        return _limits.TryGetValue(provider, out limits);
+        limits = _limits.TryGetValue(provider, out var entry) ? entry.Limits : null;
+        return limits is not null;
     }
 
     /// <summary>
@@ -71,12 +72,13 @@ public sealed class LlmProviderLimitsRegistry : IDisposable
     {
         ArgumentNullException.ThrowIfNull(provider);
         retryAfter = TimeSpan.Zero;
-        if (!_limits.TryGetValue(provider, out var limit))
+        if (!_limits.TryGetValue(provider, out var entry))
         {
             return true;
         }
 
-        var decision = _buckets.TryAcquire(Rules(provider, limit, 1, Math.Max(estimatedTokens, 0)));
+        // Buckets are keyed by the declared name, so "OpenAI" and "openai" share one.
+        var decision = _buckets.TryAcquire(Rules(entry.Name, entry.Limits, 1, Math.Max(estimatedTokens, 0)));
         retryAfter = decision.RetryAfter;
         return decision.IsAcquired;
     }
@@ -87,9 +89,9 @@ public sealed class LlmProviderLimitsRegistry : IDisposable
     public void AddTokens(string provider, long tokens)
     {
         ArgumentNullException.ThrowIfNull(provider);
-        if (_limits.TryGetValue(provider, out var limit) && limit.TokensPerMinute is { } tpm)
+        if (_limits.TryGetValue(provider, out var entry) && entry.Limits.TokensPerMinute is { } tpm)
         {
-            _buckets.Add([new LlmRateLimitRule($"provider:{provider}:tpm", tpm, Minute, tokens, LlmRateLimitScope.Provider, LlmRateLimitKind.Tokens)]);
+            _buckets.Add([new LlmRateLimitRule($"provider:{entry.Name}:tpm", tpm, Minute, tokens, LlmRateLimitScope.Provider, LlmRateLimitKind.Tokens)]);
         }
     }
 
