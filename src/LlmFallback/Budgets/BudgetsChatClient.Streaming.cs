@@ -15,73 +15,26 @@ public sealed partial class BudgetsChatClient
     private async IAsyncEnumerable<ChatResponseUpdate> Stream(IEnumerable<ChatMessage> messages, ChatOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var admission = await AdmitAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        var enumerator = base.GetStreamingResponseAsync(messages, admission is null ? options : admission.Options, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        UsageDetails? usage = null;
-        LlmCallInfo? info = null;
-        string? modelId = null;
-        var outcome = StreamOutcome.Abandoned;
-        try
+        var updates = base.GetStreamingResponseAsync(messages, admission is null ? options : admission.Options, cancellationToken);
+        if (admission is not null)
         {
-            while (true)
-            {
-                try
-                {
-                    if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
-                    {
-                        outcome = StreamOutcome.Completed;
-                        break;
-                    }
-                }
-                catch
-                {
-                    outcome = StreamOutcome.Failed;
-                    throw;
-                }
-
-                var update = enumerator.Current;
-                if (admission is not null)
-                {
-                    modelId = update.ModelId ?? modelId;
-                    foreach (var content in update.Contents)
-                    {
-                        if (content is UsageContent u)
-                        {
-                            (usage ??= new UsageDetails()).Add(u.Details);
-                        }
-                    }
-
-                    if (update.GetLlmCallInfo() is { } i)
-                    {
-                        info = i;
-                        Annotate(info, admission);
-                    }
-                }
-
-                yield return update;
-            }
+            updates = ObservedStream.Observe(updates, info => Annotate(info, admission), o => SettleAsync(admission, Delta(admission, o)), cancellationToken);
         }
-        finally
+
+        await foreach (var update in updates.ConfigureAwait(false))
         {
-            await enumerator.DisposeAsync().ConfigureAwait(false);
-            if (admission is not null)
-            {
-                // Completed: the actual cost replaces the estimate. Failed: nothing is billed. Abandoned by the caller
-                // mid-stream: the provider billed an unknown part, so the estimate stays charged.
-                var delta = outcome switch
-                {
-                    StreamOutcome.Completed => (ActualCost(info, usage, modelId) ?? admission.Reserved) - admission.Reserved,
-                    StreamOutcome.Failed => -admission.Reserved,
-                    _ => 0m,
-                };
-                await SettleAsync(admission, delta).ConfigureAwait(false);
-            }
+            yield return update;
         }
     }
 
-    private enum StreamOutcome
+    /// <summary>
+    /// Completed: the actual cost replaces the estimate. Failed: nothing is billed. Abandoned by the caller mid-stream:
+    /// the provider billed an unknown part, so the estimate stays charged.
+    /// </summary>
+    private decimal Delta(BudgetAdmission admission, StreamObservation stream) => stream.Outcome switch
     {
-        Abandoned,
-        Completed,
-        Failed,
-    }
+        StreamOutcome.Completed => (ActualCost(stream.Info, stream.Usage, stream.ModelId) ?? admission.Reserved) - admission.Reserved,
+        StreamOutcome.Failed => -admission.Reserved,
+        _ => 0m,
+    };
 }

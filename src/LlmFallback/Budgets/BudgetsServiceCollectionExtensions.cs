@@ -1,7 +1,6 @@
 using LlmFallback;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -32,23 +31,7 @@ public static class BudgetsServiceCollectionExtensions
 
     private static IServiceCollection Add(IServiceCollection services, IConfiguration? configuration, Action<BudgetOptions>? configure)
     {
-        var root = configuration is IConfigurationSection section ? section.Path : "Llm";
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(new LlmStageConfigurationPath(root));
-        var options = services.AddOptions<BudgetOptions>();
-        if (configuration is not null)
-        {
-            var budgets = configuration.GetSection("Budgets");
-            options.Configure(o => budgets.Bind(o));
-        }
-
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        options.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BudgetOptions>>(new BudgetOptionsValidator($"{root}:Budgets")));
+        StageOptionsRegistration.Add<BudgetOptions>(services, configuration, "Budgets", static (section, o) => section.Bind(o), configure, static path => new BudgetOptionsValidator(path));
         services.TryAddSingleton<ILlmBudgetStore>(sp => new InMemoryBudgetStore(sp.GetRequiredService<TimeProvider>()));
         return services;
     }

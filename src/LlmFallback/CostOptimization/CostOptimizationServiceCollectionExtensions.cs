@@ -1,7 +1,5 @@
 using LlmFallback;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -32,22 +30,7 @@ public static class CostOptimizationServiceCollectionExtensions
 
     private static IServiceCollection Add(IServiceCollection services, IConfiguration? configuration, Action<CostOptimizationOptions>? configure)
     {
-        var root = configuration is IConfigurationSection section ? section.Path : "Llm";
-        services.TryAddSingleton(new LlmStageConfigurationPath(root));
-        var options = services.AddOptions<CostOptimizationOptions>();
-        if (configuration is not null)
-        {
-            var own = configuration.GetSection("CostOptimization");
-            options.Configure(o => own.Bind(o));
-        }
-
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        options.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CostOptimizationOptions>>(new CostOptimizationOptionsValidator($"{root}:CostOptimization")));
+        StageOptionsRegistration.Add<CostOptimizationOptions>(services, configuration, "CostOptimization", static (section, o) => section.Bind(o), configure, static path => new CostOptimizationOptionsValidator(path));
         return services;
     }
 }

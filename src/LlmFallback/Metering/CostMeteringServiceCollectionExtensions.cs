@@ -53,16 +53,11 @@ public static class CostMeteringServiceCollectionExtensions
 
     private static IServiceCollection Add(IServiceCollection services, IConfiguration? configuration, Action<CostMeteringOptions>? configure)
     {
-        var root = configuration is IConfigurationSection section ? section.Path : "Llm";
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(new LlmStageConfigurationPath(root));
-        var options = services.AddOptions<CostMeteringOptions>();
+        var root = StageOptionsRegistration.Add<CostMeteringOptions>(services, configuration, "Metering", static (section, o) => section.Bind(o), configure, static path => new CostMeteringOptionsValidator(path));
         var pricing = services.AddOptions<LlmPricingOptions>();
         if (configuration is not null)
         {
-            var metering = configuration.GetSection("Metering");
             var prices = configuration.GetSection("Pricing");
-            options.Configure(o => metering.Bind(o));
             pricing.Configure(o =>
             {
                 foreach (var child in prices.GetChildren())
@@ -74,14 +69,7 @@ public static class CostMeteringServiceCollectionExtensions
             });
         }
 
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        options.ValidateOnStart();
         pricing.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CostMeteringOptions>>(new CostMeteringOptionsValidator($"{root}:Metering")));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlmPricingOptions>>(new LlmPricingOptionsValidator($"{root}:Pricing")));
         services.TryAddSingleton(sp =>
         {
@@ -96,5 +84,5 @@ public static class CostMeteringServiceCollectionExtensions
     }
 }
 
-/// <summary>The configuration path cost metering was bound from, for messages that name keys.</summary>
+/// <summary>The configuration path the outer stages were bound from (usually <c>Llm</c>), for messages that name keys.</summary>
 internal sealed record LlmStageConfigurationPath(string Path);

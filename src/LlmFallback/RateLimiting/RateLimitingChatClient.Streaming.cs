@@ -15,52 +15,20 @@ public sealed partial class RateLimitingChatClient
     private async IAsyncEnumerable<ChatResponseUpdate> Stream(IEnumerable<ChatMessage> messages, ChatOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var admission = await AdmitAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        var enumerator = base.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        UsageDetails? usage = null;
-        LlmCallInfo? info = null;
-        var failed = false;
-        try
+        var updates = base.GetStreamingResponseAsync(messages, options, cancellationToken);
+        if (admission is { HasTokenRules: true })
         {
-            while (true)
-            {
-                try
-                {
-                    if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
-                    {
-                        break;
-                    }
-                }
-                catch
-                {
-                    failed = true;
-                    throw;
-                }
-
-                var update = enumerator.Current;
-                if (admission is { HasTokenRules: true })
-                {
-                    foreach (var content in update.Contents)
-                    {
-                        if (content is UsageContent u)
-                        {
-                            (usage ??= new UsageDetails()).Add(u.Details);
-                        }
-                    }
-
-                    info = update.GetLlmCallInfo() ?? info;
-                }
-
-                yield return update;
-            }
+            // A failed stream gives its tokens back; a stream the caller left keeps the estimate.
+            updates = ObservedStream.Observe(
+                updates,
+                null,
+                o => SettleAsync(admission, o.Outcome == StreamOutcome.Failed ? 0 : ActualTokens(o.Info, o.Usage) ?? admission.Tokens),
+                cancellationToken);
         }
-        finally
+
+        await foreach (var update in updates.ConfigureAwait(false))
         {
-            await enumerator.DisposeAsync().ConfigureAwait(false);
-            if (admission is not null)
-            {
-                // A failed stream gives its tokens back; a stream the caller left keeps the estimate.
-                await SettleAsync(admission, failed ? 0 : ActualTokens(info, usage) ?? admission.Tokens).ConfigureAwait(false);
-            }
+            yield return update;
         }
     }
 }

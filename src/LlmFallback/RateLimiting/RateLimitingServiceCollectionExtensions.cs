@@ -51,33 +51,18 @@ public static class RateLimitingServiceCollectionExtensions
 
     private static IServiceCollection Add(IServiceCollection services, IConfiguration? configuration, Action<RateLimitingOptions>? configure)
     {
-        var root = configuration is IConfigurationSection section ? section.Path : "Llm";
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(new LlmStageConfigurationPath(root));
-        var options = services.AddOptions<RateLimitingOptions>();
+        var root = StageOptionsRegistration.Add<RateLimitingOptions>(services, configuration, "RateLimiting", static (section, o) => section.Bind(o), configure, static path => new RateLimitingOptionsValidator(path));
         AddProviderLimitsCore(services);
-        if (configuration is not null)
+        foreach (var provider in configuration?.GetSection("Providers").GetChildren() ?? [])
         {
-            var limits = configuration.GetSection("RateLimiting");
-            options.Configure(o => limits.Bind(o));
-            foreach (var provider in configuration.GetSection("Providers").GetChildren())
+            var own = provider.GetSection("Limits");
+            if (own.Exists())
             {
-                var own = provider.GetSection("Limits");
-                if (own.Exists())
-                {
-                    services.AddSingleton(new LlmProviderLimitsRegistration(provider.Key, $"{root}:Providers:{provider.Key}:Limits"));
-                    services.AddOptions<LlmProviderLimits>(provider.Key).Configure(o => own.Bind(o)).ValidateOnStart();
-                }
+                services.AddSingleton(new LlmProviderLimitsRegistration(provider.Key, $"{root}:Providers:{provider.Key}:Limits"));
+                services.AddOptions<LlmProviderLimits>(provider.Key).Configure(o => own.Bind(o)).ValidateOnStart();
             }
         }
 
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        options.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RateLimitingOptions>>(new RateLimitingOptionsValidator($"{root}:RateLimiting")));
         services.TryAddSingleton<ILlmRateLimitStore>(sp => new InMemoryRateLimitStore(sp.GetRequiredService<TimeProvider>()));
         return services;
     }
