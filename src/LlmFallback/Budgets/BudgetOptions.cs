@@ -34,5 +34,14 @@ public sealed class BudgetOptions
     /// <value>The default is <see langword="null"/>.</value>
     public string? EstimateModel { get; set; }
 
-    internal BudgetOptions Clone() => (BudgetOptions)MemberwiseClone();
+    /// <summary>A deep copy, so a stage never sees later changes to the options it was built with.</summary>
+    internal BudgetOptions Clone()
+    {
+        var copy = (BudgetOptions)MemberwiseClone();
+        copy.PerUser = PerUser?.Clone()!;
+        copy.PerTenant = PerTenant?.Clone()!;
+        copy.PerApiKey = PerApiKey?.Clone()!;
+        copy.PerRoute = PerRoute?.Clone()!;
+        return copy;
+    }
 }

@@ -59,7 +59,7 @@ public sealed partial class BudgetsChatClient : DelegatingChatClient
         BudgetOptionsValidator.Validate(options, configurationPath, errors);
         LlmOptionsValidation.ThrowIfAny(errors, nameof(options));
         _store = store;
-        _options = options;
+        _options = options.Clone();
         _meter = meter;
         _registry = registry;
         _audit = auditSink;

@@ -23,4 +23,20 @@ public sealed class LlmBudgetLimits
     public IDictionary<string, LlmBudgetLimits> Overrides { get; } = new Dictionary<string, LlmBudgetLimits>(StringComparer.Ordinal);
 
     internal bool IsEmpty => Daily is null && Monthly is null && Windows.Count == 0;
+
+    internal LlmBudgetLimits Clone()
+    {
+        var copy = new LlmBudgetLimits { Daily = Daily, Monthly = Monthly };
+        foreach (var window in Windows)
+        {
+            copy.Windows.Add(window is null ? null! : new LlmBudgetWindow { Duration = window.Duration, Limit = window.Limit });
+        }
+
+        foreach (var (id, limits) in Overrides)
+        {
+            copy.Overrides[id] = limits?.Clone()!;
+        }
+
+        return copy;
+    }
 }

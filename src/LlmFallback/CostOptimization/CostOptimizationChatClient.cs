@@ -32,7 +32,7 @@ public sealed class CostOptimizationChatClient : DelegatingChatClient
         var errors = new List<string>();
         CostOptimizationOptionsValidator.Validate(options, configurationPath, errors);
         LlmOptionsValidation.ThrowIfAny(errors, nameof(options));
-        _options = options;
+        _options = options.Clone();
         var reducers = new List<IChatReducer>(3);
         if (options.MaxHistoryMessages is { } count)
         {

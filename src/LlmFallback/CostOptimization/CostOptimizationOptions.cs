@@ -30,5 +30,22 @@ public sealed class CostOptimizationOptions
     /// <value>The default is <see langword="null"/> (no budget).</value>
     public int? MaxHistoryTokens { get; set; }
 
-    internal CostOptimizationOptions Clone() => (CostOptimizationOptions)MemberwiseClone();
+    /// <summary>A deep copy, so a stage never sees later changes to the options it was built with.</summary>
+    internal CostOptimizationOptions Clone()
+    {
+        var copy = new CostOptimizationOptions
+        {
+            DefaultMaxOutputTokens = DefaultMaxOutputTokens,
+            CompactWhitespace = CompactWhitespace,
+            RemoveDuplicateSystemMessages = RemoveDuplicateSystemMessages,
+            MaxHistoryMessages = MaxHistoryMessages,
+            MaxHistoryTokens = MaxHistoryTokens,
+        };
+        foreach (var (route, tokens) in MaxOutputTokens)
+        {
+            copy.MaxOutputTokens[route] = tokens;
+        }
+
+        return copy;
+    }
 }

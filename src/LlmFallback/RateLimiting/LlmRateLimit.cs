@@ -19,4 +19,15 @@ public sealed class LlmRateLimit
     public IDictionary<string, LlmRateLimit> Overrides { get; } = new Dictionary<string, LlmRateLimit>(StringComparer.Ordinal);
 
     internal bool IsEmpty => RequestsPerMinute is null && TokensPerMinute is null;
+
+    internal LlmRateLimit Clone()
+    {
+        var copy = new LlmRateLimit { RequestsPerMinute = RequestsPerMinute, TokensPerMinute = TokensPerMinute };
+        foreach (var (id, limit) in Overrides)
+        {
+            copy.Overrides[id] = limit?.Clone()!;
+        }
+
+        return copy;
+    }
 }

@@ -55,7 +55,7 @@ public sealed partial class RateLimitingChatClient : DelegatingChatClient
         RateLimitingOptionsValidator.Validate(options, configurationPath, errors);
         LlmOptionsValidation.ThrowIfAny(errors, nameof(options));
         _store = store;
-        _options = options;
+        _options = options.Clone();
         _audit = auditSink;
         _time = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)loggerFactory?.CreateLogger("LlmFallback.RateLimiting") ?? NullLogger.Instance;

@@ -12,5 +12,11 @@ public sealed class RateLimitingOptions
     /// <summary>Gets or sets the limits of each API key id.</summary>
     public LlmRateLimit PerApiKey { get; set; } = new();
 
-    internal RateLimitingOptions Clone() => (RateLimitingOptions)MemberwiseClone();
+    /// <summary>A deep copy, so a stage never sees later changes to the options it was built with.</summary>
+    internal RateLimitingOptions Clone() => new()
+    {
+        PerUser = PerUser?.Clone()!,
+        PerTenant = PerTenant?.Clone()!,
+        PerApiKey = PerApiKey?.Clone()!,
+    };
 }

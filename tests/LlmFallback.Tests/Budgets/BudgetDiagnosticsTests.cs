@@ -12,14 +12,17 @@ public sealed class BudgetDiagnosticsTests
     {
         using var capture = new TelemetryCapture();
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
-        var options = new BudgetOptions { OnExceeded = LlmBudgetAction.Downgrade, DowngradeTo = "gpt-4o-mini" };
-        options.PerTenant.Windows.Add(new LlmBudgetWindow { Duration = TimeSpan.FromMinutes(13), Limit = 0.005m });
-        using var client = new BudgetsChatClient(Answering("Hi", "gpt-4o-mini", Usage(1000, 1000)), new InMemoryBudgetStore(time), options, timeProvider: time);
+        var store = new InMemoryBudgetStore(time);
+        var roomy = new BudgetOptions { OnExceeded = LlmBudgetAction.Downgrade, DowngradeTo = "gpt-4o-mini" };
+        roomy.PerTenant.Windows.Add(new LlmBudgetWindow { Duration = TimeSpan.FromMinutes(13), Limit = 0.005m });
+        var tight = new BudgetOptions();
+        tight.PerTenant.Windows.Add(new LlmBudgetWindow { Duration = TimeSpan.FromMinutes(13), Limit = 0.0001m });
+        using var downgrading = new BudgetsChatClient(Answering("Hi", "gpt-4o-mini", Usage(1000, 1000)), store, roomy, timeProvider: time);
+        using var rejecting = new BudgetsChatClient(Answering("Hi", "gpt-4o-mini", Usage(1000, 1000)), store, tight, timeProvider: time);
         var request = new ChatOptions { ModelId = "gpt-4o", MaxOutputTokens = 1000 }.WithTenant("t");
 
-        await client.GetResponseAsync(Prompt(), request, Ct);
-        options.PerTenant.Windows[0].Limit = 0.0001m;
-        await Assert.ThrowsAsync<BudgetExceededException>(() => client.GetResponseAsync(Prompt(), request, Ct));
+        await downgrading.GetResponseAsync(Prompt(), request, Ct);
+        await Assert.ThrowsAsync<BudgetExceededException>(() => rejecting.GetResponseAsync(Prompt(), request, Ct));
 
         var (unit, points) = capture.Read("llmfallback.budget.exceeded", new("llmfallback.budget.period", "00:13:00"));
         Assert.Equal("{request}", unit);

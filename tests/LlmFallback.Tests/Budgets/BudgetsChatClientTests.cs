@@ -284,6 +284,18 @@ public sealed class BudgetsChatClientTests
     }
 
     [Fact]
+    public async Task Constructor_OptionsChangedAfterwards_AreNotSeen()
+    {
+        var options = new BudgetOptions();
+        options.PerTenant.Daily = 100m;
+        using var client = new BudgetsChatClient(Answering("Hi", "gpt-4o-mini", Usage(1000, 1000)), _store, options, timeProvider: _time);
+
+        options.PerTenant.Daily = 0.000001m;
+
+        Assert.NotNull(await client.GetResponseAsync(Prompt(), Request(), Ct));
+    }
+
+    [Fact]
     public void Constructor_DowngradeWithoutTarget_ThrowsNamingTheKey()
     {
         var ex = Assert.Throws<ArgumentException>(() => new BudgetsChatClient(Answering("x", null, null), _store, new BudgetOptions { OnExceeded = LlmBudgetAction.Downgrade }));
