@@ -13,7 +13,7 @@ namespace LlmFallback;
 /// A request for more permits than the limit is let through only when the bucket is full, and leaves it in debt for
 /// the excess, so one large request is possible but its cost is still paid before the next one.
 /// </remarks>
-public sealed class LlmTokenBucketRateLimiter : RateLimiter
+public sealed partial class LlmTokenBucketRateLimiter : RateLimiter
 {
     private const long MicrosPerTick = 10;
     private static readonly RateLimitLease Acquired = new Lease(true, null);
@@ -149,24 +149,5 @@ public sealed class LlmTokenBucketRateLimiter : RateLimiter
     {
         var debt = Math.Max(Volatile.Read(ref _tat) - now, 0);
         return Math.Clamp((_windowMicros - debt) * _limit / _windowMicros, 0, _limit);
-    }
-
-    private sealed class Lease(bool isAcquired, TimeSpan? retryAfter) : RateLimitLease
-    {
-        public override bool IsAcquired => isAcquired;
-
-        public override IEnumerable<string> MetadataNames => retryAfter is null ? [] : [MetadataName.RetryAfter.Name];
-
-        public override bool TryGetMetadata(string metadataName, [NotNullWhen(true)] out object? metadata)
-        {
-            if (retryAfter is { } r && metadataName == MetadataName.RetryAfter.Name)
-            {
-                metadata = r;
-                return true;
-            }
-
-            metadata = null;
-            return false;
-        }
     }
 }

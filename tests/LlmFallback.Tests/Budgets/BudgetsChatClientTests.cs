@@ -4,37 +4,8 @@ using static LlmFallback.Tests.Metering.MeteringTestKit;
 
 namespace LlmFallback.Tests.Budgets;
 
-public sealed class BudgetsChatClientTests
+public sealed class BudgetsChatClientTests : BudgetsTestBase
 {
-    private static readonly DateTimeOffset Noon = new(2026, 12, 3, 12, 0, 0, TimeSpan.Zero);
-    private readonly FakeTimeProvider _time = new(Noon);
-    private readonly RecordingAuditSink _audit = new();
-    private readonly InMemoryBudgetStore _store;
-
-    public BudgetsChatClientTests()
-    {
-        _store = new InMemoryBudgetStore(_time);
-    }
-
-    // gpt-4o-mini: 1000 in × 0.15 + 1000 out × 0.60 per million = 0.00075 USD per call.
-    private const decimal CallCost = 0.00075m;
-
-    private BudgetsChatClient Client(IChatClient inner, Action<BudgetOptions> configure)
-    {
-        var options = new BudgetOptions();
-        configure(options);
-        return new BudgetsChatClient(inner, _store, options, auditSink: _audit, timeProvider: _time);
-    }
-
-    private static ChatOptions Request(string model = "gpt-4o-mini") => new ChatOptions { ModelId = model, MaxOutputTokens = 100 }.WithTenant("acme").WithUser("u1").WithApiKeyId("k1");
-
-    private LlmBudgetCounter Counter(LlmBudgetScope scope, string id, LlmBudgetLimits limits)
-    {
-        var counters = new List<LlmBudgetCounter>();
-        BudgetWindows.AddCounters(counters, scope, id, limits, _time.GetUtcNow());
-        return counters[0];
-    }
-
     [Fact]
     public async Task GetResponseAsync_DailyBudgetSpent_StopsWithScopeLimitAndResetTime()
     {
@@ -122,80 +93,6 @@ public sealed class BudgetsChatClientTests
     }
 
     [Fact]
-    public async Task GetResponseAsync_Downgrade_SendsTheRequestToTheCheaperModel()
-    {
-        var inner = Answering("Hi", "gpt-4o-mini", Usage(10, 10));
-        using var metered = new CostMeteringChatClient(inner);
-        using var client = Client(metered, o =>
-        {
-            o.PerTenant.Daily = 0.005m;
-            o.OnExceeded = LlmBudgetAction.Downgrade;
-            o.DowngradeTo = "gpt-4o-mini";
-        });
-        var request = Request("gpt-4o");
-        request.MaxOutputTokens = 1000;
-
-        var response = await client.GetResponseAsync(Prompt(), request, Ct);
-
-        Assert.Equal("gpt-4o-mini", Assert.Single(inner.Options)!.ModelId);
-        Assert.Equal("gpt-4o", request.ModelId);
-        Assert.Equal("gpt-4o-mini", response.GetLlmCallInfo()?.BudgetDowngradedTo);
-        var audit = Assert.Single(_audit.Events);
-        Assert.Equal("downgrade", audit.Action);
-    }
-
-    [Fact]
-    public async Task GetResponseAsync_DowngradeDoesNotFitEither_Stops()
-    {
-        using var client = Client(Answering("Hi", "gpt-4o-mini", Usage(10, 10)), o =>
-        {
-            o.PerTenant.Daily = 0.0001m;
-            o.OnExceeded = LlmBudgetAction.Downgrade;
-            o.DowngradeTo = "gpt-4o-mini";
-        });
-        var request = Request("gpt-4o");
-        request.MaxOutputTokens = 1000;
-
-        await Assert.ThrowsAsync<BudgetExceededException>(() => client.GetResponseAsync(Prompt(), request, Ct));
-        Assert.Equal("reject", Assert.Single(_audit.Events).Action);
-    }
-
-    [Fact]
-    public async Task GetResponseAsync_AfterTheCall_ChargesTheActualCostNotTheEstimate()
-    {
-        var limits = new LlmBudgetLimits { Daily = 1m };
-        using var client = Client(Answering("Hi", "gpt-4o-mini", Usage(1000, 1000)), o => o.PerTenant.Daily = 1m);
-
-        await client.GetResponseAsync(Prompt(), Request(), Ct);
-
-        Assert.Equal(CallCost, await _store.GetSpentAsync(Counter(LlmBudgetScope.Tenant, "acme", limits), Ct));
-    }
-
-    [Fact]
-    public async Task GetResponseAsync_MeteredInside_ChargesTheMeteredCost()
-    {
-        var limits = new LlmBudgetLimits { Daily = 1m };
-        using var metered = new CostMeteringChatClient(Answering("Hi", "gpt-4o-mini", Usage(1000, 1000, 1000)));
-        using var client = Client(metered, o => o.PerTenant.Daily = 1m);
-
-        await client.GetResponseAsync(Prompt(), Request(), Ct);
-
-        // All input cached: 1000 × 0.075 + 1000 × 0.60 per million.
-        Assert.Equal(0.000675m, await _store.GetSpentAsync(Counter(LlmBudgetScope.Tenant, "acme", limits), Ct));
-    }
-
-    [Fact]
-    public async Task GetResponseAsync_FailedCall_ReleasesTheReservation()
-    {
-        var inner = new FakeChatClient("p") { OnGetResponse = (_, _, _) => Task.FromException<ChatResponse>(new HttpRequestException("down")) };
-        using var client = Client(inner, o => o.PerTenant.Daily = 1m);
-
-        await Assert.ThrowsAsync<HttpRequestException>(() => client.GetResponseAsync(Prompt(), Request(), Ct));
-
-        Assert.Equal(0m, await _store.GetSpentAsync(Counter(LlmBudgetScope.Tenant, "acme", new LlmBudgetLimits { Daily = 1m }), Ct));
-    }
-
-    [Fact]
     public async Task GetResponseAsync_OverrideForAnId_ReplacesTheScopeBudget()
     {
         using var client = Client(Answering("Hi", "gpt-4o-mini", Usage(1000, 1000)), o =>
@@ -236,35 +133,6 @@ public sealed class BudgetsChatClientTests
         }
 
         Assert.Equal(3, inner.CallCount);
-    }
-
-    [Fact]
-    public async Task GetStreamingResponseAsync_CompletedStream_ChargesTheActualCost()
-    {
-        var limits = new LlmBudgetLimits { Daily = 1m };
-        using var client = Client(Answering("Hello there", "gpt-4o-mini", Usage(1000, 1000)), o => o.PerTenant.Daily = 1m);
-
-        await foreach (var _ in client.GetStreamingResponseAsync(Prompt(), Request(), Ct))
-        {
-        }
-
-        Assert.Equal(CallCost, await _store.GetSpentAsync(Counter(LlmBudgetScope.Tenant, "acme", limits), Ct));
-    }
-
-    [Fact]
-    public async Task GetStreamingResponseAsync_FailedStream_ReleasesTheReservation()
-    {
-        var inner = new FakeChatClient("p") { OnGetStreamingResponse = (_, _, ct) => Failing(ct) };
-        using var client = Client(inner, o => o.PerTenant.Daily = 1m);
-
-        await Assert.ThrowsAsync<HttpRequestException>(async () =>
-        {
-            await foreach (var _ in client.GetStreamingResponseAsync(Prompt(), Request(), Ct))
-            {
-            }
-        });
-
-        Assert.Equal(0m, await _store.GetSpentAsync(Counter(LlmBudgetScope.Tenant, "acme", new LlmBudgetLimits { Daily = 1m }), Ct));
     }
 
     [Fact]
@@ -311,13 +179,5 @@ public sealed class BudgetsChatClientTests
         using var client = new BudgetsChatClient(Answering("x", null, null), _store);
         await Assert.ThrowsAsync<ArgumentNullException>(() => client.GetResponseAsync(null!, null, Ct));
         Assert.Throws<ArgumentNullException>(() => client.GetStreamingResponseAsync(null!, null, Ct));
-    }
-
-    private static async IAsyncEnumerable<ChatResponseUpdate> Failing([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
-    {
-        await Task.Yield();
-        yield return new ChatResponseUpdate(ChatRole.Assistant, "partial");
-        ct.ThrowIfCancellationRequested();
-        throw new HttpRequestException("cut");
     }
 }

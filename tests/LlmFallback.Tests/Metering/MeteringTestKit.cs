@@ -94,7 +94,7 @@ internal sealed class FakeChatClient(string? provider) : IChatClient
 }
 
 /// <summary>Records audit events.</summary>
-internal sealed class RecordingAuditSink : IAuditSink
+public sealed class RecordingAuditSink : IAuditSink
 {
     public List<LlmAuditEvent> Events { get; } = [];
 
