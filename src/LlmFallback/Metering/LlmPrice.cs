@@ -5,11 +5,19 @@ internal sealed class LlmPrice
 {
     private const decimal Million = 1_000_000m;
 
+    // Prices per token, computed once: a call then costs three multiplications and no division.
+    private readonly decimal _inputPerToken;
+    private readonly decimal _outputPerToken;
+    private readonly decimal _cachedPerToken;
+
     public LlmPrice(decimal input, decimal output, decimal cachedInput)
     {
         Input = input;
         Output = output;
         CachedInput = cachedInput;
+        _inputPerToken = input / Million;
+        _outputPerToken = output / Million;
+        _cachedPerToken = cachedInput / Million;
     }
 
     public decimal Input { get; }
@@ -26,7 +34,7 @@ internal sealed class LlmPrice
     {
         var cached = Math.Clamp(cachedInputTokens, 0, Math.Max(inputTokens, 0));
         var fresh = Math.Max(inputTokens, 0) - cached;
-        return ((fresh * Input) + (cached * CachedInput) + (Math.Max(outputTokens, 0) * Output)) / Million;
+        return (fresh * _inputPerToken) + (cached * _cachedPerToken) + (Math.Max(outputTokens, 0) * _outputPerToken);
     }
 
     /// <summary>Merges prices: each field of <paramref name="over"/> that is set wins over this price.</summary>
