@@ -1,0 +1,39 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+
+namespace LlmFallback.Redis;
+
+/// <summary>Validates <see cref="LlmRedisOptions"/> with messages that name the configuration key (never its value).</summary>
+internal sealed class LlmRedisOptionsValidator(string prefix, bool requireConfiguration) : IValidateOptions<LlmRedisOptions>
+{
+    public ValidateOptionsResult Validate(string? name, LlmRedisOptions options)
+    {
+        var errors = new List<string>();
+        Validate(options, prefix, requireConfiguration, errors);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    internal static void Validate(LlmRedisOptions options, string prefix, bool requireConfiguration, List<string> errors)
+    {
+        if (requireConfiguration && string.IsNullOrWhiteSpace(options.Configuration))
+        {
+            errors.Add($"{prefix}:Configuration is required: the Redis configuration string (host:port and options).");
+        }
+
+        if (options.KeyPrefix is null)
+        {
+            errors.Add($"{prefix}:KeyPrefix must not be null.");
+        }
+
+        Duration(options.OperationTimeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1), $"{prefix}:OperationTimeout", errors);
+        Duration(options.RetryInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1), $"{prefix}:RetryInterval", errors);
+    }
+
+    private static void Duration(TimeSpan value, TimeSpan min, TimeSpan max, string key, List<string> errors)
+    {
+        if (value < min || value > max)
+        {
+            errors.Add($"{key} must be between {min.ToString("c", CultureInfo.InvariantCulture)} and {max.ToString("c", CultureInfo.InvariantCulture)} (was {value.ToString("c", CultureInfo.InvariantCulture)}).");
+        }
+    }
+}

@@ -1,0 +1,108 @@
+using StackExchange.Redis;
+
+namespace LlmFallback.Redis;
+
+/// <summary>
+/// An <see cref="ILlmBudgetStore"/> shared by every instance: counters in Redis, reserved and settled by Lua scripts
+/// (atomic across the counters of one request), each key expiring one minute after its window ends. While Redis is
+/// unreachable, an in-memory store answers (see <see cref="LlmRedisConnection"/>).
+/// </summary>
+public sealed class RedisBudgetStore : ILlmBudgetStore
+{
+    private const string Store = "budgets";
+    private static readonly TimeSpan Grace = TimeSpan.FromMinutes(1);
+    private readonly LlmRedisConnection _connection;
+    private readonly ILlmBudgetStore _fallback;
+
+    /// <summary>Initializes a new instance of the <see cref="RedisBudgetStore"/> class.</summary>
+    /// <param name="connection">The shared Redis connection.</param>
+    /// <param name="fallback">The store that answers while Redis is unreachable; <see langword="null"/> for an <see cref="InMemoryBudgetStore"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="connection"/> is <see langword="null"/>.</exception>
+    public RedisBudgetStore(LlmRedisConnection connection, ILlmBudgetStore? fallback = null)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        _connection = connection;
+        _fallback = fallback ?? new InMemoryBudgetStore(connection.TimeProvider);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<LlmBudgetReservation> TryReserveAsync(IReadOnlyList<LlmBudgetCounter> counters, decimal amount, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(counters);
+        if (counters.Count == 0)
+        {
+            return new(LlmBudgetReservation.Granted);
+        }
+
+        var keys = new RedisKey[counters.Count];
+        var args = new RedisValue[(2 * counters.Count) + 1];
+        args[0] = Math.Max(0, InMemoryCostLedger.ToNanos(amount));
+        for (var i = 0; i < counters.Count; i++)
+        {
+            keys[i] = Key(counters[i]);
+            args[(2 * i) + 1] = InMemoryCostLedger.ToNanos(counters[i].Limit);
+            args[(2 * i) + 2] = ExpireAt(counters[i]);
+        }
+
+        return _connection.ExecuteAsync(
+            Store,
+            (Store: this, Counters: counters, Amount: amount, Keys: keys, Args: args, Token: cancellationToken),
+            static async (db, s) =>
+            {
+                var result = (RedisResult[])(await db.ScriptEvaluateAsync(RedisScripts.BudgetReserve, s.Keys, s.Args).ConfigureAwait(false))!;
+                return (int)result[0] == 1
+                    ? LlmBudgetReservation.Granted
+                    : new LlmBudgetReservation(false, (int)result[1], InMemoryCostLedger.FromNanos((long)result[2]));
+            },
+            static s => s.Store._fallback.TryReserveAsync(s.Counters, s.Amount, s.Token));
+    }
+
+    /// <inheritdoc />
+    public async ValueTask AddAsync(IReadOnlyList<LlmBudgetCounter> counters, decimal amount, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(counters);
+        var nanos = InMemoryCostLedger.ToNanos(amount);
+        if (counters.Count == 0 || nanos == 0)
+        {
+            return;
+        }
+
+        var keys = new RedisKey[counters.Count];
+        var args = new RedisValue[counters.Count + 1];
+        args[0] = nanos;
+        for (var i = 0; i < counters.Count; i++)
+        {
+            keys[i] = Key(counters[i]);
+            args[i + 1] = ExpireAt(counters[i]);
+        }
+
+        await _connection.ExecuteAsync(
+            Store,
+            (Store: this, Counters: counters, Amount: amount, Keys: keys, Args: args, Token: cancellationToken),
+            static async (db, s) => await db.ScriptEvaluateAsync(RedisScripts.BudgetAdd, s.Keys, s.Args).ConfigureAwait(false),
+            static async s =>
+            {
+                await s.Store._fallback.AddAsync(s.Counters, s.Amount, s.Token).ConfigureAwait(false);
+                return RedisResult.Create(1);
+            }).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<decimal> GetSpentAsync(LlmBudgetCounter counter, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(counter.Key);
+        return _connection.ExecuteAsync(
+            Store,
+            (Store: this, Counter: counter, Token: cancellationToken),
+            static async (db, s) =>
+            {
+                var value = await db.StringGetAsync(s.Store.Key(s.Counter)).ConfigureAwait(false);
+                return value.IsNull ? 0m : InMemoryCostLedger.FromNanos((long)value);
+            },
+            static s => s.Store._fallback.GetSpentAsync(s.Counter, s.Token));
+    }
+
+    private static long ExpireAt(in LlmBudgetCounter counter) => (counter.ResetsAt + Grace).ToUnixTimeMilliseconds();
+
+    private RedisKey Key(in LlmBudgetCounter counter) => _connection.Key("budget:" + counter.Key);
+}

@@ -1,0 +1,40 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+
+namespace LlmFallback;
+
+public sealed partial class BudgetsChatClient
+{
+    /// <inheritdoc />
+    public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        return Stream(messages, options, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<ChatResponseUpdate> Stream(IEnumerable<ChatMessage> messages, ChatOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var admission = await AdmitAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        var updates = base.GetStreamingResponseAsync(messages, admission is null ? options : admission.Options, cancellationToken);
+        if (admission is not null)
+        {
+            updates = ObservedStream.Observe(updates, info => Annotate(info, admission), o => SettleAsync(admission, Delta(admission, o)), cancellationToken);
+        }
+
+        await foreach (var update in updates.ConfigureAwait(false))
+        {
+            yield return update;
+        }
+    }
+
+    /// <summary>
+    /// Completed: the actual cost replaces the estimate. Failed: nothing is billed. Abandoned by the caller mid-stream:
+    /// the provider billed an unknown part, so the estimate stays charged.
+    /// </summary>
+    private decimal Delta(BudgetAdmission admission, StreamObservation stream) => stream.Outcome switch
+    {
+        StreamOutcome.Completed => (ActualCost(stream.Info, stream.Usage, stream.ModelId) ?? admission.Reserved) - admission.Reserved,
+        StreamOutcome.Failed => -admission.Reserved,
+        _ => 0m,
+    };
+}

@@ -1,0 +1,89 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+
+namespace LlmFallback;
+
+/// <summary>How a stream a stage passed through ended.</summary>
+internal enum StreamOutcome
+{
+    /// <summary>The caller stopped enumerating before the end.</summary>
+    Abandoned,
+
+    /// <summary>The stream ended normally.</summary>
+    Completed,
+
+    /// <summary>The stream threw (a provider failure or a cancellation).</summary>
+    Failed,
+}
+
+/// <summary>What a stage that settles after a call learns from a stream: its usage, its call information, and how it ended.</summary>
+internal sealed class StreamObservation
+{
+    public UsageDetails? Usage { get; set; }
+
+    public LlmCallInfo? Info { get; set; }
+
+    public string? ModelId { get; set; }
+
+    public StreamOutcome Outcome { get; set; }
+}
+
+/// <summary>Passes a stream through unchanged while observing it, and settles once it has ended in any way.</summary>
+internal static class ObservedStream
+{
+    /// <param name="source">The inner stream.</param>
+    /// <param name="annotate">Called with the call information before the update carrying it reaches the caller.</param>
+    /// <param name="settle">Called once when the stream completed, failed or was abandoned.</param>
+    /// <param name="cancellationToken">The caller's token.</param>
+    public static async IAsyncEnumerable<ChatResponseUpdate> Observe(
+        IAsyncEnumerable<ChatResponseUpdate> source,
+        Action<LlmCallInfo>? annotate,
+        Func<StreamObservation, ValueTask> settle,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var observation = new StreamObservation();
+        var enumerator = source.GetAsyncEnumerator(cancellationToken);
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        observation.Outcome = StreamOutcome.Completed;
+                        break;
+                    }
+                }
+                catch
+                {
+                    observation.Outcome = StreamOutcome.Failed;
+                    throw;
+                }
+
+                var update = enumerator.Current;
+                observation.ModelId = update.ModelId ?? observation.ModelId;
+                foreach (var content in update.Contents)
+                {
+                    if (content is UsageContent u)
+                    {
+                        (observation.Usage ??= new UsageDetails()).Add(u.Details);
+                    }
+                }
+
+                if (update.GetLlmCallInfo() is { } info)
+                {
+                    observation.Info = info;
+                    annotate?.Invoke(info);
+                }
+
+                yield return update;
+            }
+        }
+        finally
+        {
+            await enumerator.DisposeAsync().ConfigureAwait(false);
+            await settle(observation).ConfigureAwait(false);
+        }
+    }
+}

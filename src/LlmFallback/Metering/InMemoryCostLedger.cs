@@ -1,0 +1,154 @@
+using System.Collections.Concurrent;
+
+namespace LlmFallback;
+
+/// <summary>
+/// The default <see cref="ICostLedger"/>: totals in process memory, by the hour for the last
+/// <see cref="HourlyResolutionPeriod"/> and by the UTC day for up to the retention period. Recording takes no lock.
+/// </summary>
+/// <remarks>
+/// A period that starts within the last 48 hours is summed from hourly buckets (its ends rounded out to whole hours);
+/// an older one from daily buckets (whole UTC days). Totals are lost on restart and are not shared between instances.
+/// </remarks>
+public sealed partial class InMemoryCostLedger : ICostLedger
+{
+    /// <summary>How far back totals are kept by the hour.</summary>
+    public static readonly TimeSpan HourlyResolutionPeriod = TimeSpan.FromHours(48);
+
+    private const long TicksPerHour = TimeSpan.TicksPerHour;
+    private const long TicksPerDay = TimeSpan.TicksPerDay;
+    private const int HourlyBuckets = 48;
+
+    private readonly ConcurrentDictionary<(LlmCostDimension, string), CostSeries> _series = new();
+    private readonly TimeProvider _time;
+    private readonly int _retentionDays;
+    private long _lastSweepHour;
+
+    /// <summary>Initializes a new instance of the <see cref="InMemoryCostLedger"/> class.</summary>
+    /// <param name="timeProvider">The clock; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
+    /// <param name="retention">How long daily totals are kept; <see langword="null"/> for 35 days.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="retention"/> is shorter than 2 days or longer than 400 days.</exception>
+    public InMemoryCostLedger(TimeProvider? timeProvider = null, TimeSpan? retention = null)
+    {
+        var keep = retention ?? TimeSpan.FromDays(35);
+        if (keep < TimeSpan.FromDays(2) || keep > TimeSpan.FromDays(400))
+        {
+            throw new ArgumentOutOfRangeException(nameof(retention), keep, "The retention must be between 2 and 400 days.");
+        }
+
+        _time = timeProvider ?? TimeProvider.System;
+        _retentionDays = (int)Math.Ceiling(keep.TotalDays);
+    }
+
+    /// <inheritdoc />
+    public void Record(in LlmCostEntry entry)
+    {
+        var hour = entry.Timestamp.UtcTicks / TicksPerHour;
+        var day = entry.Timestamp.UtcTicks / TicksPerDay;
+        var cost = ToNanos(entry.Cost);
+        var saved = ToNanos(entry.CostSaved);
+        Add(LlmCostDimension.All, ICostLedger.AllKey, in entry, hour, day, cost, saved);
+        Add(LlmCostDimension.User, entry.User, in entry, hour, day, cost, saved);
+        Add(LlmCostDimension.Tenant, entry.Tenant, in entry, hour, day, cost, saved);
+        Add(LlmCostDimension.ApiKey, entry.ApiKeyId, in entry, hour, day, cost, saved);
+        Add(LlmCostDimension.Route, entry.Route, in entry, hour, day, cost, saved);
+        Add(LlmCostDimension.Model, entry.Model, in entry, hour, day, cost, saved);
+        Add(LlmCostDimension.Provider, entry.Provider, in entry, hour, day, cost, saved);
+
+        var nowHour = _time.GetUtcNow().UtcTicks / TicksPerHour;
+        var last = Volatile.Read(ref _lastSweepHour);
+        if (nowHour > last && Interlocked.CompareExchange(ref _lastSweepHour, nowHour, last) == last)
+        {
+            Sweep(nowHour);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<LlmCostTotals> GetTotalsAsync(LlmCostDimension dimension, string key, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (until <= since || !_series.TryGetValue((dimension, key), out var series))
+        {
+            return new(default(LlmCostTotals));
+        }
+
+        var firstHourly = (_time.GetUtcNow().UtcTicks / TicksPerHour) - HourlyBuckets + 1;
+        var sum = new CostSum();
+        if (since.UtcTicks / TicksPerHour >= firstHourly)
+        {
+            for (var h = since.UtcTicks / TicksPerHour; h * TicksPerHour < until.UtcTicks; h++)
+            {
+                sum.Add(series.Hours, h);
+            }
+        }
+        else
+        {
+            for (var d = since.UtcTicks / TicksPerDay; d * TicksPerDay < until.UtcTicks; d++)
+            {
+                sum.Add(series.Days, d);
+            }
+        }
+
+        return new(sum.ToTotals());
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<string>> GetKeysAsync(LlmCostDimension dimension, CancellationToken cancellationToken = default)
+    {
+        var keys = new List<string>();
+        foreach (var entry in _series)
+        {
+            if (entry.Key.Item1 == dimension)
+            {
+                keys.Add(entry.Key.Item2);
+            }
+        }
+
+        return new(keys);
+    }
+
+    internal static long ToNanos(decimal? usd) => usd is { } v ? (long)decimal.Round(v * 1_000_000_000m, MidpointRounding.AwayFromZero) : 0;
+
+    internal static decimal FromNanos(long nanos) => nanos / 1_000_000_000m;
+
+    private void Add(LlmCostDimension dimension, string? key, in LlmCostEntry entry, long hour, long day, long cost, long saved)
+    {
+        if (key is null)
+        {
+            return;
+        }
+
+        var series = _series.GetOrAdd((dimension, key), static _ => new CostSeries());
+        series.Hours.GetOrAdd(hour, static _ => new CostBucket()).Add(in entry, cost, saved);
+        series.Days.GetOrAdd(day, static _ => new CostBucket()).Add(in entry, cost, saved);
+    }
+
+    private void Sweep(long nowHour)
+    {
+        var oldestHour = nowHour - HourlyBuckets;
+        var oldestDay = (nowHour * TicksPerHour / TicksPerDay) - _retentionDays;
+        foreach (var (key, series) in _series)
+        {
+            foreach (var hour in series.Hours.Keys)
+            {
+                if (hour <= oldestHour)
+                {
+                    series.Hours.TryRemove(hour, out _);
+                }
+            }
+
+            foreach (var day in series.Days.Keys)
+            {
+                if (day <= oldestDay)
+                {
+                    series.Days.TryRemove(day, out _);
+                }
+            }
+
+            if (series.Days.IsEmpty && series.Hours.IsEmpty)
+            {
+                _series.TryRemove(key, out _);
+            }
+        }
+    }
+}

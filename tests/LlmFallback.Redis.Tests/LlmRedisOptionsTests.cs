@@ -1,0 +1,32 @@
+namespace LlmFallback.Redis.Tests;
+
+public sealed class LlmRedisOptionsTests
+{
+    [Fact]
+    public void Constructor_Defaults()
+    {
+        var options = new LlmRedisOptions();
+
+        Assert.Null(options.Configuration);
+        Assert.Equal("llmfallback:", options.KeyPrefix);
+        Assert.Equal(TimeSpan.FromSeconds(1), options.OperationTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.RetryInterval);
+    }
+
+    [Fact]
+    public void Validate_BadValues_NameEveryKeyButNeverTheValue()
+    {
+        var options = new LlmRedisOptions { KeyPrefix = null!, OperationTimeout = TimeSpan.Zero, RetryInterval = TimeSpan.FromHours(2) };
+
+        var result = new LlmRedisOptionsValidator("Llm:Redis", requireConfiguration: true).Validate(null, options);
+
+        Assert.Equal(
+            [
+                "Llm:Redis:Configuration is required: the Redis configuration string (host:port and options).",
+                "Llm:Redis:KeyPrefix must not be null.",
+                "Llm:Redis:OperationTimeout must be between 00:00:00.0100000 and 00:01:00 (was 00:00:00).",
+                "Llm:Redis:RetryInterval must be between 00:00:00.1000000 and 01:00:00 (was 02:00:00).",
+            ],
+            result.Failures);
+    }
+}
