@@ -1,0 +1,218 @@
+using Microsoft.Extensions.AI;
+
+namespace LlmFallback;
+
+public sealed partial class FallbackChatClient
+{
+    /// <summary>
+    /// Awaits a non-streaming call as one composite attempt: if it has not answered after the hedge delay, the same
+    /// request is also sent to the next provider of the plan that grants a permit and the budget allows, and the first
+    /// good answer wins. The other call is cancelled and its permit given back without a verdict. A call that fails
+    /// while the other still runs is classified, decided and settled here, once, and the other goes on alone; the last
+    /// call left is returned to the loop unclassified, like any attempt. The outcome names the provider it belongs to.
+    /// </summary>
+    private async Task<AttemptOutcome> AwaitHedgedAsync(
+        FallbackRequest request, LlmProvider provider, Task<ChatResponse> pending, AttemptTimer? timer, IEnumerable<ChatMessage> messages, ChatOptions? options, HedgePlan hedging, CancellationToken cancellationToken)
+    {
+        var current = new HedgeLeg { Provider = provider, Timer = timer, Response = pending };
+        HedgeLeg? other = null;
+        try
+        {
+            if (!pending.IsCompleted)
+            {
+                await DelayOrCompletionAsync(pending, hedging.DelayFor(provider, streaming: false), cancellationToken).ConfigureAwait(false);
+                if (!pending.IsCompleted && !cancellationToken.IsCancellationRequested && TryStartHedge(request, hedging) is { } hedge)
+                {
+                    hedge.Timer = _timers.Rent(request.Plan.AttemptTimeouts[hedge.Index], AttemptDeadline.Attempt, cancellationToken);
+                    using (EnterAttempt(hedge.Provider, hedge.Timer, cancellationToken))
+                    {
+                        hedge.Response = Invoke(hedge.Provider, messages, options, hedge.Timer.Token);
+                    }
+
+                    other = hedge;
+                }
+            }
+
+            while (other is not null)
+            {
+                var done = await Task.WhenAny(current.Response!, other.Response!).ConfigureAwait(false);
+                if (!ReferenceEquals(done, current.Response))
+                {
+                    current.Park(request);
+                    other.Resume(request);
+                    (current, other) = (other, current);
+                }
+
+                var task = current.Response!;
+                if ((task.IsCompletedSuccessfully && !IsFilteredForFailover(task.Result.FinishReason, request.Plan)) || cancellationToken.IsCancellationRequested)
+                {
+                    // The winner (or, on the caller's cancellation, the call the loop settles as cancelled).
+                    AbandonLeg(request, other, lost: !cancellationToken.IsCancellationRequested);
+                    other = null;
+                    break;
+                }
+
+                var failure = task.IsCompletedSuccessfully
+                    ? new LlmFailure(LlmFailureKind.ContentPolicy, errorCode: "content_filter")
+                    : current.Timer?.TimedOut == true
+                        ? new LlmFailure(LlmFailureKind.Timeout, errorCode: "attempt_timeout", exception: task.Exception?.InnerException)
+                        : current.Provider.Classify(ErrorOf(task));
+                ReleaseTimer(current);
+                var end = _clock.Now;
+                var (decision, _, verdict) = Decide(request, current.Provider, failure, end, canRetry: false);
+                if (decision == LlmAttemptDecision.Surfaced)
+                {
+                    AbandonLeg(request, other, lost: false);
+                    other = null;
+                    Settle(request, current.Provider, failure, decision, verdict, end);
+                    return new AttemptOutcome(null, null, false, current.Provider, failure);
+                }
+
+                Settle(request, current.Provider, failure, decision, verdict, end);
+                other.Resume(request);
+                (current, other) = (other, null);
+            }
+
+            ChatResponse? response = null;
+            Exception? error = null;
+            try
+            {
+                response = await current.Response!.ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // Every failure is classified by the loop; none escapes unexamined.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                error = ex;
+            }
+
+            var timedOut = current.Timer?.TimedOut == true;
+            ReleaseTimer(current);
+            return new AttemptOutcome(response, error, timedOut, current.Provider, null);
+        }
+        finally
+        {
+            // Only an unexpected throw leaves anything here: the parked call is given back, the timers released.
+            if (other is not null)
+            {
+                AbandonLeg(request, other, lost: false);
+            }
+
+            ReleaseTimer(current);
+        }
+    }
+
+    /// <summary>
+    /// Takes a permit from the next provider of the plan that grants one, and a hedge from the budget, for a second
+    /// call of the attempt in progress. The hedge counts as a call of the request; one hedge per request at most.
+    /// </summary>
+    private HedgeLeg? TryStartHedge(FallbackRequest request, HedgePlan hedging)
+    {
+        var plan = request.Plan;
+        if (request.Hedged || request.Calls >= plan.MaxAttempts)
+        {
+            return null;
+        }
+
+        var now = _clock.Now;
+        for (var i = request.ProviderIndex + 1; i < plan.Providers.Length; i++)
+        {
+            var p = plan.Providers[i];
+            if (!p.TryAcquire(now, out var permit, out _))
+            {
+                continue;
+            }
+
+            if (!hedging.Budget.TryAcquireRetry())
+            {
+                p.Release(ref permit, now);
+                RoutingLog.HedgeBudgetExhausted(_logger, request.Plan.Providers[request.ProviderIndex].Name);
+                return null;
+            }
+
+            request.Hedged = true;
+            request.Calls++;
+            request.MarkCalled(i);
+            var activity = StartActivity("llmfallback.attempt", p, request.Calls);
+            activity?.SetTag(RoutingDiagnostics.HedgeTag, true);
+            RoutingLog.Hedging(_logger, request.Plan.Providers[request.ProviderIndex].Name, p.Name);
+            RoutingDiagnostics.RecordHedge(p);
+            return new HedgeLeg { Provider = p, Permit = permit, Index = i, Activity = activity, Start = _time.GetTimestamp() };
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Ends a parked call that is no longer wanted: cancelled, its permit given back without a verdict, recorded as
+    /// having lost the race (or as cancelled by the caller). Usage it already reported is kept on the request.
+    /// </summary>
+    private void AbandonLeg(FallbackRequest request, HedgeLeg leg, bool lost)
+    {
+        leg.Timer?.Cancel();
+        ReleaseTimer(leg);
+        leg.Provider.Release(ref leg.Permit, _clock.Now);
+        if (leg.Response is { IsCompletedSuccessfully: true } answered && answered.Result.Usage is { } usage)
+        {
+            request.HedgeUsage = usage;
+        }
+        else if (FindUsage(leg.Buffer) is { } streamed)
+        {
+            request.HedgeUsage = streamed;
+        }
+
+        var failure = new LlmFailure(LlmFailureKind.Cancelled, errorCode: lost ? "hedge_lost" : null);
+        var decision = lost ? LlmAttemptDecision.HedgeLost : LlmAttemptDecision.Surfaced;
+        var duration = _time.GetElapsedTime(leg.Start);
+        request.Attempts.Add(new LlmAttempt(leg.Provider.Name, leg.Provider.Model, failure, duration, decision));
+        if (leg.Activity is { } activity)
+        {
+            activity.SetTag(LlmFallbackDiagnostics.DecisionTag, LlmFallbackDiagnostics.DecisionName(decision));
+            activity.Dispose();
+            leg.Activity = null;
+        }
+
+        RecordAttemptMetrics(leg.Provider, failure, decision, duration);
+    }
+
+    private static void ReleaseTimer(HedgeLeg leg)
+    {
+        leg.Timer?.Release();
+        leg.Timer = null;
+    }
+
+    private static UsageDetails? FindUsage(List<ChatResponseUpdate>? updates)
+    {
+        if (updates is null)
+        {
+            return null;
+        }
+
+        foreach (var update in updates)
+        {
+            foreach (var content in update.Contents)
+            {
+                if (content is UsageContent usage)
+                {
+                    return usage.Details;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Waits until <paramref name="call"/> completes or <paramref name="delay"/> passes, whichever is first.</summary>
+    private async Task DelayOrCompletionAsync(Task call, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        await Task.WhenAny(call, Task.Delay(delay, _time, stop.Token)).ConfigureAwait(false);
+        await stop.CancelAsync().ConfigureAwait(false);
+    }
+
+    private static Exception ErrorOf(Task task) =>
+        task.IsCanceled ? new TaskCanceledException(task) : task.Exception?.InnerException ?? task.Exception!;
+
+    /// <summary>How a possibly hedged call ended, and whose call it was; <see cref="Surfaced"/> when a failure was already decided and settled as surfaced.</summary>
+    private readonly record struct AttemptOutcome(ChatResponse? Response, Exception? Error, bool TimedOut, LlmProvider Provider, LlmFailure? Surfaced);
+}
