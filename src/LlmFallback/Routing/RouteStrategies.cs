@@ -33,10 +33,10 @@ internal static class RouteStrategies
         }
     }
 
-    /// <summary>Fewest calls in flight first; equal loads in an order rotated at random, so ties spread.</summary>
+    /// <summary>Fewest calls in flight first; equal loads in a random order, so ties spread evenly.</summary>
     public static void LeastInFlight(CompiledRoute route, Span<int> tier, Random random)
     {
-        Rotate(tier, random.Next(tier.Length));
+        random.Shuffle(tier);
         Span<double> keys = stackalloc double[tier.Length];
         for (var i = 0; i < tier.Length; i++)
         {
