@@ -85,7 +85,7 @@ public static class RoutingServiceCollectionExtensions
         }
 
         options.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RoutingOptions>>(sp => new RoutingOptionsValidator(sp.GetServices<LlmProviderRegistration>(), root)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RoutingOptions>, RoutingOptionsValidator>(sp => new RoutingOptionsValidator(sp.GetServices<LlmProviderRegistration>(), root)));
         return services;
     }
 }
