@@ -55,7 +55,7 @@ public sealed partial class FallbackChatClient
                 ChatResponse? response = null;
                 Exception? error = null;
                 bool timedOut;
-                if (plan.Hedging is { } hedging && !request.Hedged)
+                if (plan.Hedging is { } hedging && !request.Hedged && request.ProviderIndex + 1 < plan.Providers.Length)
                 {
                     // One composite attempt: the call, and maybe a hedge; what comes back is the call left to judge.
                     var outcome = await AwaitHedgedAsync(request, provider, pending, timer, messages, options, hedging, cancellationToken).ConfigureAwait(false);

@@ -55,7 +55,7 @@ public sealed partial class FallbackChatClient
                         error = ex;
                     }
 
-                    if (error is null && plan.Hedging is { } hedging && !request.Hedged && !request.OutputCommitted)
+                    if (error is null && plan.Hedging is { } hedging && !request.Hedged && !request.OutputCommitted && request.ProviderIndex + 1 < plan.Providers.Length)
                     {
                         // One composite attempt until the first token: the stream, and maybe a hedge; the loop goes on
                         // with whichever produced it first (or with the call left to judge).

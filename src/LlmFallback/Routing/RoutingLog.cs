@@ -9,10 +9,6 @@ internal static partial class RoutingLog
         Message = "Request routed to '{Route}' ({Reason}).")]
     public static partial void RouteChosen(ILogger logger, string route, LlmRouteDecision reason);
 
-    [LoggerMessage(EventId = 701, EventName = "ContextWindowExcluded", Level = LogLevel.Debug,
-        Message = "Deployment '{Provider}' skipped: the request needs {Needed} tokens and its context window is {Window}.")]
-    public static partial void ContextWindowExcluded(ILogger logger, string provider, int needed, int window);
-
     [LoggerMessage(EventId = 702, EventName = "ClassifierFailed", Level = LogLevel.Warning,
         Message = "The route classifier failed ({Error}); the request takes the default route.")]
     public static partial void ClassifierFailed(ILogger logger, string error);
