@@ -13,11 +13,9 @@ public sealed class LlmContextWindowExceededException : LlmException
     /// <param name="route">The route the request was sent to.</param>
     /// <param name="requiredTokens">The tokens the request needs (prompt plus requested output) on the largest deployment.</param>
     /// <param name="largestContextWindow">The largest context window among the deployments it could go to.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="route"/> is <see langword="null"/>.</exception>
     public LlmContextWindowExceededException(string route, int requiredTokens, int largestContextWindow)
-        : base(
-            string.Create(CultureInfo.InvariantCulture, $"The request needs {requiredTokens} tokens (prompt plus requested output), more than the largest context window available on route '{route}' ({largestContextWindow} tokens). Shorten the conversation, lower MaxOutputTokens, or add a larger-context deployment or a context-window fallback route."),
-            attempts: null,
-            innerException: null)
+        : base(Describe(route, requiredTokens, largestContextWindow), attempts: null, innerException: null)
     {
         Route = route;
         RequiredTokens = requiredTokens;
@@ -32,4 +30,10 @@ public sealed class LlmContextWindowExceededException : LlmException
 
     /// <summary>Gets the largest context window among the deployments the request could go to.</summary>
     public int LargestContextWindow { get; }
+
+    private static string Describe(string route, int requiredTokens, int largestContextWindow)
+    {
+        ArgumentNullException.ThrowIfNull(route);
+        return string.Create(CultureInfo.InvariantCulture, $"The request needs {requiredTokens} tokens (prompt plus requested output), more than the largest context window available on route '{route}' ({largestContextWindow} tokens). Shorten the conversation, lower MaxOutputTokens, or add a larger-context deployment or a context-window fallback route.");
+    }
 }

@@ -104,6 +104,7 @@ public sealed class ContextWindowRoutingTests
             $"The request needs {Exact + 10} tokens (prompt plus requested output), more than the largest context window available on route 'r' (800 tokens). Shorten the conversation, lower MaxOutputTokens, or add a larger-context deployment or a context-window fallback route.",
             ex.Message);
         Assert.IsAssignableFrom<LlmException>(ex);
+        Assert.Throws<ArgumentNullException>("route", () => new LlmContextWindowExceededException(null!, 1, 1));
     }
 
     [Fact]
