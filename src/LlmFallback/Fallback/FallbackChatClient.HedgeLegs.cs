@@ -32,7 +32,7 @@ public sealed partial class FallbackChatClient
                 return null;
             }
 
-            request.Hedged = true;
+            (request.Hedge ??= new()).Sent = true;
             request.Calls++;
             request.MarkCalled(i);
             var activity = StartActivity("llmfallback.attempt", p, request.Calls);
@@ -54,13 +54,9 @@ public sealed partial class FallbackChatClient
         leg.Timer?.Cancel();
         ReleaseTimer(leg);
         leg.Provider.Release(ref leg.Permit, _clock.Now);
-        if (leg.Response is { IsCompletedSuccessfully: true } answered && answered.Result.Usage is { } usage)
+        if ((leg.Response is { IsCompletedSuccessfully: true } answered ? answered.Result.Usage : FindUsage(leg.Buffer)) is { } usage)
         {
-            request.HedgeUsage = usage;
-        }
-        else if (FindUsage(leg.Buffer) is { } streamed)
-        {
-            request.HedgeUsage = streamed;
+            (request.Hedge ??= new()).LoserUsage = usage;
         }
 
         var failure = new LlmFailure(LlmFailureKind.Cancelled, errorCode: lost ? "hedge_lost" : null);

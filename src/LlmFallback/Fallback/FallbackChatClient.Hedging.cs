@@ -9,11 +9,14 @@ public sealed partial class FallbackChatClient
     /// request is also sent to the next provider of the plan that grants a permit and the budget allows, and the first
     /// good answer wins. The other call is cancelled and its permit given back without a verdict. A call that fails
     /// while the other still runs is classified, decided and settled here, once, and the other goes on alone; the last
-    /// call left is returned to the loop unclassified, like any attempt. The outcome names the provider it belongs to.
+    /// call left is returned to the loop unclassified, like any attempt: its provider is returned, its outcome is left
+    /// in <see cref="FallbackRequest.Hedge"/>.
     /// </summary>
-    private async Task<AttemptOutcome> AwaitHedgedAsync(
+    private async ValueTask<LlmProvider?> AwaitHedgedAsync(
         FallbackRequest request, LlmProvider provider, Task<ChatResponse> pending, AttemptTimer? timer, IEnumerable<ChatMessage> messages, ChatOptions? options, HedgePlan hedging, CancellationToken cancellationToken)
     {
+        var state = request.Hedge ??= new HedgeState();
+        state.Reset();
         var current = new HedgeLeg { Provider = provider, Timer = timer, Response = pending };
         HedgeLeg? other = null;
         try
@@ -65,7 +68,8 @@ public sealed partial class FallbackChatClient
                     AbandonLeg(request, other, lost: false);
                     other = null;
                     Settle(request, current.Provider, failure, decision, verdict, end);
-                    return new AttemptOutcome(null, null, false, current.Provider, failure);
+                    state.Surfaced = failure;
+                    return current.Provider;
                 }
 
                 Settle(request, current.Provider, failure, decision, verdict, end);
@@ -88,7 +92,8 @@ public sealed partial class FallbackChatClient
 
             var timedOut = current.Timer?.TimedOut == true;
             ReleaseTimer(current);
-            return new AttemptOutcome(response, error, timedOut, current.Provider, null);
+            (state.Response, state.Error, state.TimedOut) = (response, error, timedOut);
+            return current.Provider;
         }
         finally
         {
@@ -101,7 +106,4 @@ public sealed partial class FallbackChatClient
             ReleaseTimer(current);
         }
     }
-
-    /// <summary>How a possibly hedged call ended, and whose call it was; <see cref="Surfaced"/> when a failure was already decided and settled as surfaced.</summary>
-    private readonly record struct AttemptOutcome(ChatResponse? Response, Exception? Error, bool TimedOut, LlmProvider Provider, LlmFailure? Surfaced);
 }

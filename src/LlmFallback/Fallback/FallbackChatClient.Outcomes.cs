@@ -70,11 +70,11 @@ public sealed partial class FallbackChatClient
         var info = single
             ? new LlmCallInfo(provider.Name, modelId, duration)
             : new LlmCallInfo(provider.Name, modelId, request.Attempts, request.Calls, request.FallbackReason, rescued);
-        if (request.Hedged)
+        if (request.Hedge is { Sent: true } hedge)
         {
             var annotations = info.Annotations;
             annotations.Hedged = true;
-            annotations.HedgeUsage = request.HedgeUsage;
+            annotations.HedgeUsage = hedge.LoserUsage;
         }
 
         return info;

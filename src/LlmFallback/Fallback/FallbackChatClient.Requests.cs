@@ -58,17 +58,17 @@ public sealed partial class FallbackChatClient
                 if (plan.Hedging is { } hedging && !request.Hedged && request.ProviderIndex + 1 < plan.Providers.Length)
                 {
                     // One composite attempt: the call, and maybe a hedge; what comes back is the call left to judge.
-                    var outcome = await AwaitHedgedAsync(request, provider, pending, timer, messages, options, hedging, cancellationToken).ConfigureAwait(false);
+                    provider = (await AwaitHedgedAsync(request, provider, pending, timer, messages, options, hedging, cancellationToken).ConfigureAwait(false))!;
                     timer = null;
                     pending = null;
-                    provider = outcome.Provider;
-                    if (outcome.Surfaced is { } surfaced)
+                    if (request.Hedge!.Surfaced is { } surfaced)
                     {
                         RecordRequestMetrics(null, request.FallbackReason is not null, success: false);
                         throw Failed(callActivity, new LlmProviderException(surfaced, provider.Name, request.Attempts));
                     }
 
-                    (response, error, timedOut) = (outcome.Response, outcome.Error, outcome.TimedOut);
+                    (response, error, timedOut) = (request.Hedge.Response, request.Hedge.Error, request.Hedge.TimedOut);
+                    request.Hedge.Reset();
                 }
                 else
                 {

@@ -10,11 +10,14 @@ public sealed partial class FallbackChatClient
     /// next provider of the plan that grants a permit and the budget allows; the first stream to produce its first token
     /// wins, with the updates it read so far, and the other is cancelled and its permit given back without a verdict. A
     /// stream that fails while the other still runs is classified, decided and settled here, once; the last one left is
-    /// returned to the loop unjudged (its error, or that it ended), like any attempt.
+    /// returned to the loop unjudged (its error, or that it ended), like any attempt. The stream the loop goes on with
+    /// is left in <see cref="FallbackRequest.Hedge"/> (with what it read, or its failure); its provider is returned.
     /// </summary>
-    private async Task<StreamRace> RaceFirstTokenAsync(
+    private async ValueTask<LlmProvider?> RaceFirstTokenAsync(
         StreamRequest request, HedgeLeg current, IEnumerable<ChatMessage> messages, ChatOptions? options, HedgePlan hedging, CancellationToken cancellationToken)
     {
+        var state = request.Hedge ??= new HedgeState();
+        state.Reset();
         HedgeLeg? other = null;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Task? delay = Task.Delay(hedging.DelayFor(current.Provider, streaming: true), _time, stop.Token);
@@ -75,7 +78,8 @@ public sealed partial class FallbackChatClient
                         other = null;
                     }
 
-                    return new StreamRace(current, null, false, null);
+                    (state.Leg, state.Replay) = (current, current.Buffer);
+                    return current.Provider;
                 }
 
                 if (other is null || cancellationToken.IsCancellationRequested)
@@ -86,7 +90,8 @@ public sealed partial class FallbackChatClient
                         other = null;
                     }
 
-                    return new StreamRace(current, error, error is null, null);
+                    (state.Leg, state.Replay, state.Error, state.Ended) = (current, current.Buffer, error, error is null);
+                    return current.Provider;
                 }
 
                 // This stream failed before its first token while the other still runs: judged here, once.
@@ -101,7 +106,8 @@ public sealed partial class FallbackChatClient
                     AbandonStream(request, other, lost: false);
                     other = null;
                     Settle(request, current.Provider, failure, decision, verdict, end);
-                    return new StreamRace(current, null, false, failure);
+                    (state.Leg, state.Surfaced) = (current, failure);
+                    return current.Provider;
                 }
 
                 Settle(request, current.Provider, failure, decision, verdict, end);
@@ -120,7 +126,4 @@ public sealed partial class FallbackChatClient
             }
         }
     }
-
-    /// <summary>How a first-token race ended: the stream the loop goes on with (and what it read), or its failure to judge, or a failure already surfaced.</summary>
-    private readonly record struct StreamRace(HedgeLeg Leg, Exception? Error, bool Ended, LlmFailure? Surfaced);
 }

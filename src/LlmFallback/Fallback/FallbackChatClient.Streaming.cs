@@ -59,17 +59,14 @@ public sealed partial class FallbackChatClient
                     {
                         // One composite attempt until the first token: the stream, and maybe a hedge; the loop goes on
                         // with whichever produced it first (or with the call left to judge).
-                        var race = await RaceFirstTokenAsync(request, new HedgeLeg { Provider = provider, Timer = timer, Context = context, Stream = stream, FirstTokenLimit = firstTokenTimeout }, messages, options, hedging, cancellationToken).ConfigureAwait(false);
-                        (provider, timer, context, stream, firstTokenTimeout) = (race.Leg.Provider, race.Leg.Timer!, race.Leg.Context, race.Leg.Stream, race.Leg.FirstTokenLimit);
-                        request.Replay = race.Leg.Buffer;
-                        if (race.Surfaced is { } surfaced)
+                        provider = (await RaceFirstTokenAsync(request, new HedgeLeg { Provider = provider, Timer = timer, Context = context, Stream = stream, FirstTokenLimit = firstTokenTimeout }, messages, options, hedging, cancellationToken).ConfigureAwait(false))!;
+                        (timer, context, stream, firstTokenTimeout, error) = (request.Hedge!.Leg!.Timer!, request.Hedge.Leg.Context, request.Hedge.Leg.Stream, request.Hedge.Leg.FirstTokenLimit, request.Hedge.Error);
+                        request.Ended = request.Hedge.Ended;
+                        if (request.Hedge.Surfaced is { } surfaced)
                         {
                             RecordRequestMetrics(null, request.FallbackReason is not null, success: false);
                             throw Failed(callActivity, new LlmProviderException(surfaced, provider.Name, request.Attempts));
                         }
-
-                        error = race.Error;
-                        request.Ended = race.Ended;
                     }
 
                     while (error is null && !request.Ended)

@@ -47,13 +47,10 @@ internal sealed class StreamRequest(FallbackPlan plan) : FallbackRequest(plan)
 
     public bool TimedOut { get; set; }
 
-    /// <summary>Gets or sets the updates a hedging race already read from the winning stream, handed on before it is read further.</summary>
-    public List<ChatResponseUpdate>? Replay { get; set; }
-
     /// <summary>Takes the next update a hedging race read ahead, if any.</summary>
     public ChatResponseUpdate? TakeReplay()
     {
-        if (Replay is not { Count: > 0 } replay)
+        if (Hedge?.Replay is not { Count: > 0 } replay)
         {
             return null;
         }
@@ -78,7 +75,7 @@ internal sealed class StreamRequest(FallbackPlan plan) : FallbackRequest(plan)
         FirstUpdateAt = 0;
         FirstTokenLeft = firstTokenTimeout;
         TimedOut = false;
-        Replay = null;
+        Hedge?.Reset();
     }
 
     /// <summary>Counts what the caller received, and keeps the text when it may be needed to continue the answer elsewhere.</summary>
