@@ -9,11 +9,11 @@ public sealed partial class FallbackChatClient
     /// <summary>
     /// A stream cut off at its learned first-token limit never showed its real time: in auto mode the limit itself is
     /// recorded as a sample, so a deployment that became slower raises its limit (up to the ceiling) instead of being
-    /// cut off at the same point for ever.
+    /// cut off at the same point for ever. (The limit is read again here: a stream's loop keeps no extra state for it.)
     /// </summary>
-    private static void NoteFirstTokenTimeout(FallbackPlan plan, LlmProvider provider, LlmFailure failure, TimeSpan limit)
+    private static void NoteFirstTokenTimeout(FallbackPlan plan, LlmProvider provider, LlmFailure failure, int index)
     {
-        if (plan.AutoFirstToken is not null && failure.ErrorCode == "first_token_timeout" && limit != Timeout.InfiniteTimeSpan)
+        if (plan.AutoFirstToken is not null && failure.ErrorCode == "first_token_timeout" && FirstTokenLimit(plan, provider, index) is var limit && limit != Timeout.InfiniteTimeSpan)
         {
             provider.RecordFirstToken(limit);
         }

@@ -98,7 +98,7 @@ public sealed partial class FallbackChatClient
                 var failure = error is null ? new LlmFailure(LlmFailureKind.Transport, errorCode: "stream_incomplete")
                     : current.Timer?.TimedOut == true ? new LlmFailure(LlmFailureKind.Timeout, errorCode: "first_token_timeout", exception: error)
                     : current.Provider.Classify(error);
-                NoteFirstTokenTimeout(request.Plan, current.Provider, failure, current.FirstTokenLimit);
+                NoteFirstTokenTimeout(request.Plan, current.Provider, failure, request.ProviderIndex);
                 var end = _clock.Now;
                 var (decision, _, verdict) = Decide(request, current.Provider, failure, end, canRetry: false);
                 if (decision == LlmAttemptDecision.Surfaced)

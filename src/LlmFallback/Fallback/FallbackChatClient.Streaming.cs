@@ -55,12 +55,12 @@ public sealed partial class FallbackChatClient
                         error = ex;
                     }
 
-                    if (error is null && plan.Hedging is { } hedging && !request.Hedged && !request.OutputCommitted && request.ProviderIndex + 1 < plan.Providers.Length)
+                    if (error is null && plan.Hedging is not null && !request.Hedged && !request.OutputCommitted && request.ProviderIndex + 1 < plan.Providers.Length)
                     {
                         // One composite attempt until the first token: the stream, and maybe a hedge; the loop goes on
                         // with whichever produced it first (or with the call left to judge).
-                        provider = (await RaceFirstTokenAsync(request, new HedgeLeg { Provider = provider, Timer = timer, Context = context, Stream = stream, FirstTokenLimit = firstTokenTimeout }, messages, options, hedging, cancellationToken).ConfigureAwait(false))!;
-                        (timer, context, stream, firstTokenTimeout, error) = (request.Hedge!.Leg!.Timer!, request.Hedge.Leg.Context, request.Hedge.Leg.Stream, request.Hedge.Leg.FirstTokenLimit, request.Hedge.Error);
+                        provider = (await RaceFirstTokenAsync(request, new HedgeLeg { Provider = provider, Timer = timer, Context = context, Stream = stream, FirstTokenLimit = firstTokenTimeout }, messages, options, plan.Hedging, cancellationToken).ConfigureAwait(false))!;
+                        (timer, context, stream, error) = (request.Hedge!.Leg!.Timer!, request.Hedge.Leg.Context, request.Hedge.Leg.Stream, request.Hedge.Error);
                         request.Ended = request.Hedge.Ended;
                         if (request.Hedge.Surfaced is { } surfaced)
                         {
@@ -188,7 +188,7 @@ public sealed partial class FallbackChatClient
                 }
 
                 var failure = AttemptFailure(request, provider, error, refused);
-                NoteFirstTokenTimeout(plan, provider, failure, firstTokenTimeout);
+                NoteFirstTokenTimeout(plan, provider, failure, request.ProviderIndex);
 
                 // Nothing held back ever reaches the caller: the next attempt starts clean.
                 request.Held?.Clear();
