@@ -15,7 +15,7 @@ public sealed partial class RoutingChatClient
         var (route, decision) = _table.Choose(list, options, ref tokens);
         if (route is null && _classifier is not null)
         {
-            return ClassifyThenStreamAsync(list, options, cancellationToken);
+            return ClassifyThenStreamAsync(list, options, tokens, cancellationToken);
         }
 
         route ??= _table.Default;
@@ -28,7 +28,7 @@ public sealed partial class RoutingChatClient
         return StreamAsync(list, options, plan, tokens, cancellationToken);
     }
 
-    private async IAsyncEnumerable<ChatResponseUpdate> ClassifyThenStreamAsync(IReadOnlyList<ChatMessage> messages, ChatOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<ChatResponseUpdate> ClassifyThenStreamAsync(IReadOnlyList<ChatMessage> messages, ChatOptions? options, PromptTokens tokens, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var (route, decision) = await ClassifyAsync(messages, options, cancellationToken).ConfigureAwait(false);
         IAsyncEnumerable<ChatResponseUpdate> stream;
@@ -38,7 +38,6 @@ public sealed partial class RoutingChatClient
         }
         else
         {
-            var tokens = new PromptTokens(messages, options);
             stream = StreamAsync(messages, options, _table.Plan(route, decision!, options, ref tokens, streaming: true), tokens, cancellationToken);
         }
 

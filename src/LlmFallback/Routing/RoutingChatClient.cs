@@ -85,7 +85,7 @@ public sealed partial class RoutingChatClient : DelegatingChatClient
         var (route, decision) = _table.Choose(list, options, ref tokens);
         if (route is null && _classifier is not null)
         {
-            return ClassifyThenSendAsync(list, options, cancellationToken);
+            return ClassifyThenSendAsync(list, options, tokens, cancellationToken);
         }
 
         route ??= _table.Default;
@@ -98,7 +98,8 @@ public sealed partial class RoutingChatClient : DelegatingChatClient
         return SendAsync(list, options, plan, tokens, cancellationToken);
     }
 
-    private async Task<ChatResponse> ClassifyThenSendAsync(IReadOnlyList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
+    /// <summary>The classifier's path; <paramref name="tokens"/> carries whatever the rules already counted, so the request is counted once.</summary>
+    private async Task<ChatResponse> ClassifyThenSendAsync(IReadOnlyList<ChatMessage> messages, ChatOptions? options, PromptTokens tokens, CancellationToken cancellationToken)
     {
         var (route, decision) = await ClassifyAsync(messages, options, cancellationToken).ConfigureAwait(false);
         if (route is null)
@@ -106,7 +107,6 @@ public sealed partial class RoutingChatClient : DelegatingChatClient
             return await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
         }
 
-        var tokens = new PromptTokens(messages, options);
         var plan = _table.Plan(route, decision!, options, ref tokens, streaming: false);
         return await SendAsync(messages, options, plan, tokens, cancellationToken).ConfigureAwait(false);
     }
