@@ -22,6 +22,9 @@ public enum LlmAttemptDecision
 
     /// <summary>Output had already been streamed; the next provider was asked to continue it.</summary>
     Rescued = 5,
+
+    /// <summary>The call was cancelled, without a verdict on the provider, because a hedged call in parallel answered first.</summary>
+    HedgeLost = 6,
 }
 
 /// <summary>One call to one provider (or one provider skipped) while serving a request.</summary>
@@ -95,6 +98,7 @@ public sealed class LlmAttempt
                 LlmAttemptDecision.Surfaced => "surfaced",
                 LlmAttemptDecision.Skipped => "skipped",
                 LlmAttemptDecision.Rescued => "rescued by the next provider",
+                LlmAttemptDecision.HedgeLost => "cancelled: a hedged call answered first",
                 _ => Decision.ToString(),
             });
         }

@@ -61,8 +61,22 @@ public sealed partial class FallbackChatClient
         activity?.SetTag(LlmFallbackDiagnostics.DecisionTag, LlmFallbackDiagnostics.DecisionName(LlmAttemptDecision.Answered));
         RecordAttemptMetrics(provider, null, LlmAttemptDecision.Answered, duration);
         RecordRequestMetrics(provider, request.FallbackReason is not null, success: true);
-        return single
+        if (request is not StreamRequest)
+        {
+            // A stream's length says nothing about the deployment's speed; its time to first token is recorded instead.
+            provider.RecordLatency(duration);
+        }
+
+        var info = single
             ? new LlmCallInfo(provider.Name, modelId, duration)
             : new LlmCallInfo(provider.Name, modelId, request.Attempts, request.Calls, request.FallbackReason, rescued);
+        if (request.Hedge is { Sent: true } hedge)
+        {
+            var annotations = info.Annotations;
+            annotations.Hedged = true;
+            annotations.HedgeUsage = hedge.LoserUsage;
+        }
+
+        return info;
     }
 }

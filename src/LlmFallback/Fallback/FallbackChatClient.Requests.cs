@@ -20,6 +20,7 @@ public sealed partial class FallbackChatClient
     {
         var request = new FallbackRequest(plan);
         using var callActivity = StartActivity("llmfallback.chat", null, 0);
+        TagRoute(callActivity, options);
         try
         {
             LlmProvider? provider;
@@ -44,7 +45,7 @@ public sealed partial class FallbackChatClient
                 {
                     BeginAttempt(request, provider);
                     var timeout = plan.AttemptTimeouts[request.ProviderIndex];
-                    timer = timeout == Timeout.InfiniteTimeSpan ? null : _timers.Rent(timeout, AttemptDeadline.Attempt, cancellationToken);
+                    timer = timeout == Timeout.InfiniteTimeSpan && (plan.Hedging is null || request.Hedged) ? null : _timers.Rent(timeout, AttemptDeadline.Attempt, cancellationToken);
                     using (EnterAttempt(provider, timer, cancellationToken))
                     {
                         pending = Invoke(provider, messages, options, timer?.Token ?? cancellationToken);
@@ -53,21 +54,40 @@ public sealed partial class FallbackChatClient
 
                 ChatResponse? response = null;
                 Exception? error = null;
-                try
+                bool timedOut;
+                if (plan.Hedging is { } hedging && !request.Hedged && request.ProviderIndex + 1 < plan.Providers.Length)
                 {
-                    response = await pending.ConfigureAwait(false);
-                }
-#pragma warning disable CA1031 // Every failure is classified; none escapes unexamined.
-                catch (Exception ex)
-#pragma warning restore CA1031
-                {
-                    error = ex;
-                }
+                    // One composite attempt: the call, and maybe a hedge; what comes back is the call left to judge.
+                    provider = (await AwaitHedgedAsync(request, provider, pending, timer, messages, options, hedging, cancellationToken).ConfigureAwait(false))!;
+                    timer = null;
+                    pending = null;
+                    if (request.Hedge!.Surfaced is { } surfaced)
+                    {
+                        RecordRequestMetrics(null, request.FallbackReason is not null, success: false);
+                        throw Failed(callActivity, new LlmProviderException(surfaced, provider.Name, request.Attempts));
+                    }
 
-                var timedOut = timer?.TimedOut == true;
-                timer?.Release();
-                timer = null;
-                pending = null;
+                    (response, error, timedOut) = (request.Hedge.Response, request.Hedge.Error, request.Hedge.TimedOut);
+                    request.Hedge.Reset();
+                }
+                else
+                {
+                    try
+                    {
+                        response = await pending.ConfigureAwait(false);
+                    }
+#pragma warning disable CA1031 // Every failure is classified; none escapes unexamined.
+                    catch (Exception ex)
+#pragma warning restore CA1031
+                    {
+                        error = ex;
+                    }
+
+                    timedOut = timer?.TimedOut == true;
+                    timer?.Release();
+                    timer = null;
+                    pending = null;
+                }
 
                 LlmFailure failure;
                 if (error is null)

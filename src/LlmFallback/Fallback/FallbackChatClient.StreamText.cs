@@ -29,6 +29,7 @@ public sealed partial class FallbackChatClient
             {
                 request.Producing = true;
                 provider.Accept(ref request.Permit);
+                provider.RecordFirstToken(_time.GetElapsedTime(request.AttemptStart));
             }
         }
 
@@ -84,6 +85,9 @@ public sealed partial class FallbackChatClient
 
         return streaming.HoldbackDuration > TimeSpan.Zero && _clock.ElapsedSince(firstUpdateAt) >= streaming.HoldbackDuration;
     }
+
+    /// <summary>Whether an update is a stream's first token: output, or a finish reason (an empty answer).</summary>
+    private static bool IsFirstToken(ChatResponseUpdate update) => update.FinishReason is not null || HasOutput(update);
 
     /// <summary>Whether an update carries output (text, a tool call, reasoning...), as opposed to only a role, empty text or usage.</summary>
     private static bool HasOutput(ChatResponseUpdate update)

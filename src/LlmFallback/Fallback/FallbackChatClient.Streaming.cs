@@ -21,17 +21,19 @@ public sealed partial class FallbackChatClient
     {
         var request = new StreamRequest(plan);
         using var callActivity = StartActivity("llmfallback.chat_stream", null, 0);
+        TagRoute(callActivity, options);
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
             _retryBudget.RecordRequest(_clock.Now);
+            plan.Hedging?.Budget.RecordRequest(_clock.Now);
             var provider = await SelectAsync(request, requirePrefill: false, cancellationToken).ConfigureAwait(false)
                 ?? throw Failed(callActivity, Exhausted(request));
 
             while (true)
             {
                 BeginAttempt(request, provider);
-                var firstTokenTimeout = plan.FirstTokenTimeouts[request.ProviderIndex];
+                var firstTokenTimeout = FirstTokenLimit(plan, provider, request.ProviderIndex);
                 request.StartAttempt(plan.CommitImmediately, firstTokenTimeout);
                 var attemptMessages = request.CommittedChars > 0 ? WithPrefill(messages, request.CommittedText!.ToString()) : messages;
                 var timer = _timers.Rent(firstTokenTimeout, AttemptDeadline.FirstToken, cancellationToken);
@@ -53,33 +55,53 @@ public sealed partial class FallbackChatClient
                         error = ex;
                     }
 
-                    while (error is null)
+                    if (error is null && plan.Hedging is not null && !request.Hedged && !request.OutputCommitted && request.ProviderIndex + 1 < plan.Providers.Length)
+                    {
+                        // One composite attempt until the first token: the stream, and maybe a hedge; the loop goes on
+                        // with whichever produced it first (or with the call left to judge).
+                        provider = (await RaceFirstTokenAsync(request, new HedgeLeg { Provider = provider, Timer = timer, Context = context, Stream = stream, FirstTokenLimit = firstTokenTimeout }, messages, options, plan.Hedging, cancellationToken).ConfigureAwait(false))!;
+                        (timer, context, stream, error) = (request.Hedge!.Leg!.Timer!, request.Hedge.Leg.Context, request.Hedge.Leg.Stream, request.Hedge.Error);
+                        request.Ended = request.Hedge.Ended;
+                        if (request.Hedge.Surfaced is { } surfaced)
+                        {
+                            RecordRequestMetrics(null, request.FallbackReason is not null, success: false);
+                            throw Failed(callActivity, new LlmProviderException(surfaced, provider.Name, request.Attempts));
+                        }
+                    }
+
+                    while (error is null && !request.Ended)
                     {
                         MoveDeadline(request, timer, plan);
                         var waitStart = request.Producing ? 0 : _time.GetTimestamp();
-                        bool hasUpdate;
-                        try
+                        var update = request.TakeReplay();
+                        if (update is null)
                         {
-                            using (LlmAttemptContext.EnterIf(context))
+                            bool hasUpdate;
+                            try
                             {
-                                hasUpdate = await stream!.MoveNextAsync().ConfigureAwait(false);
+                                using (LlmAttemptContext.EnterIf(context))
+                                {
+                                    hasUpdate = await stream!.MoveNextAsync().ConfigureAwait(false);
+                                }
                             }
-                        }
-                        catch (Exception ex)
-                        {
-                            error = ex;
-                            break;
+                            catch (Exception ex)
+                            {
+                                error = ex;
+                                break;
+                            }
+
+                            if (!hasUpdate)
+                            {
+                                request.Ended = true;
+                                break;
+                            }
+
+                            update = stream.Current;
                         }
 #pragma warning restore CA1031
 
-                        if (!hasUpdate)
-                        {
-                            request.Ended = true;
-                            break;
-                        }
-
                         timer.Suspend();
-                        var update = Observe(request, stream.Current, provider, waitStart);
+                        update = Observe(request, update, provider, waitStart);
                         if (!request.Committed)
                         {
                             (request.Held ??= new(8)).Add(update);
@@ -166,6 +188,7 @@ public sealed partial class FallbackChatClient
                 }
 
                 var failure = AttemptFailure(request, provider, error, refused);
+                NoteFirstTokenTimeout(plan, provider, failure, request.ProviderIndex);
 
                 // Nothing held back ever reaches the caller: the next attempt starts clean.
                 request.Held?.Clear();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.AI;
 
 namespace LlmFallback;
 
@@ -32,6 +33,16 @@ public sealed partial class FallbackChatClient
                 1,
                 new(LlmFallbackDiagnostics.ProviderTag, provider.Name),
                 new(LlmFallbackDiagnostics.OutcomeTag, LlmFallbackDiagnostics.OutcomeName(failure)));
+        }
+    }
+
+    /// <summary>Tags the request's activity with the route a routing stage chose for it, and why.</summary>
+    private static void TagRoute(Activity? activity, ChatOptions? options)
+    {
+        if (activity is not null && RoutedPlanOf(options) is { } routed)
+        {
+            activity.SetTag(RoutingDiagnostics.RouteTag, routed.Decision.Route);
+            activity.SetTag(RoutingDiagnostics.RouteReasonTag, RoutingDiagnostics.ReasonName(routed.Decision.Reason));
         }
     }
 

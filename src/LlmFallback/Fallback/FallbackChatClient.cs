@@ -24,6 +24,12 @@ namespace LlmFallback;
 /// <c>finally</c> whatever the caller does. Providers are shared and are not disposed by this stage. Every response,
 /// and the final update of every stream, carries an <see cref="LlmCallInfo"/>.
 /// </para>
+/// <para>
+/// With <see cref="FallbackOptions.Hedging"/> on, a call still unanswered (a stream: without its first token) after the
+/// hedge delay becomes a composite attempt with a second call to the next provider of the plan; each call is still
+/// judged and settled once. Behind a <c>RoutingChatClient</c>, a request walks the plan its route chose (a route's
+/// deployments in its strategy's order) instead of this stage's chain.
+/// </para>
 /// </remarks>
 public sealed partial class FallbackChatClient : IChatClient
 {
@@ -39,6 +45,7 @@ public sealed partial class FallbackChatClient : IChatClient
     private readonly IChatClient? _ownedClient;
     private FallbackPlan _plan;
     private IDisposable? _subscription;
+    private volatile bool _acceptsRoutes;
 
     /// <summary>Initializes a new instance of the <see cref="FallbackChatClient"/> class.</summary>
     /// <param name="providers">The providers to try, in order.</param>
@@ -95,9 +102,10 @@ public sealed partial class FallbackChatClient : IChatClient
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         messages = Validate(messages);
-        var plan = _plan;
+        var plan = PlanFor(options);
         var now = _clock.Now;
         _retryBudget.RecordRequest(now);
+        plan.Hedging?.Budget.RecordRequest(now);
         var first = plan.Providers[0];
 
         // Fast path: the first provider admits the call and nobody is tracing. Completes without allocating when the
@@ -114,7 +122,8 @@ public sealed partial class FallbackChatClient : IChatClient
         // in-process model costs no timer operation.
         var start = _time.GetTimestamp();
         var timeout = plan.AttemptTimeouts[0];
-        var timer = timeout == Timeout.InfiniteTimeSpan ? null : _timers.RentUnstarted(AttemptDeadline.Attempt, cancellationToken);
+        // A call that may be hedged always has a timer: it is how the losing call is cancelled.
+        var timer = timeout == Timeout.InfiniteTimeSpan && plan.Hedging is null ? null : _timers.RentUnstarted(AttemptDeadline.Attempt, cancellationToken);
         var task = Invoke(first, messages, options, timer?.Token ?? cancellationToken);
         if (!task.IsCompletedSuccessfully || IsFilteredForFailover(task.Result.FinishReason, plan))
         {
@@ -126,6 +135,7 @@ public sealed partial class FallbackChatClient : IChatClient
         timer?.Release();
         var response = task.Result;
         first.Succeed(ref permit, now);
+        first.RecordLatency(duration);
         response.ModelId ??= first.Model;
         response.SetLlmCallInfo(new LlmCallInfo(first.Name, response.ModelId, duration));
         RecordAttemptMetrics(first, null, LlmAttemptDecision.Answered, duration);
@@ -137,7 +147,7 @@ public sealed partial class FallbackChatClient : IChatClient
     /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="messages"/> is empty or holds a <see langword="null"/> message; no provider is called.</exception>
     public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-        StreamAsync(Validate(messages), options, _plan, cancellationToken);
+        StreamAsync(Validate(messages), options, PlanFor(options), cancellationToken);
 
     /// <inheritdoc />
     public object? GetService(Type serviceType, object? serviceKey = null)
@@ -162,6 +172,12 @@ public sealed partial class FallbackChatClient : IChatClient
         Interlocked.Exchange(ref _subscription, null)?.Dispose();
         _ownedClient?.Dispose();
     }
+
+    /// <summary>
+    /// Makes the stage follow the plans a routing stage attaches to requests (<see cref="RoutedPlan"/>). Called once by
+    /// the routing stage placed outside it, so a stage nobody routes never looks for a plan.
+    /// </summary>
+    internal void AcceptRoutes() => _acceptsRoutes = true;
 
     /// <summary>Keeps the options-reload subscription that feeds <see cref="Reconfigure"/>, to end it on <see cref="Dispose"/>.</summary>
     internal void OwnSubscription(IDisposable? subscription) => _subscription = subscription;
@@ -199,6 +215,13 @@ public sealed partial class FallbackChatClient : IChatClient
 
         return messages;
     }
+
+    /// <summary>The stage's plan, or the one a routing stage chose for this request (its deployments, in its order).</summary>
+    private FallbackPlan PlanFor(ChatOptions? options) =>
+        _acceptsRoutes && RoutedPlanOf(options) is { } routed ? routed.Resolve(_plan) : _plan;
+
+    private static RoutedPlan? RoutedPlanOf(ChatOptions? options) =>
+        options?.AdditionalProperties is { Count: > 0 } properties && properties.TryGetValue(RoutedPlan.Key, out var value) ? value as RoutedPlan : null;
 
     /// <summary>
     /// A provider that stops an answer with a content filter has refused it; when the application asked for

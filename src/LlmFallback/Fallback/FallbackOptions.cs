@@ -39,6 +39,9 @@ public sealed class FallbackOptions
 
     /// <summary>Gets or sets the streaming behaviour.</summary>
     public StreamingFallbackOptions Streaming { get; set; } = new();
+
+    /// <summary>Gets or sets hedged requests (off by default).</summary>
+    public HedgingOptions Hedging { get; set; } = new();
 }
 
 /// <summary>What to do with a failure class that can either be shown to the caller or failed over.</summary>

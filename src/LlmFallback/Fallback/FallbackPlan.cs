@@ -6,14 +6,34 @@ namespace LlmFallback;
 /// </summary>
 internal sealed class FallbackPlan
 {
-    private FallbackPlan(LlmProvider[] providers, FallbackOptions options)
+    private readonly string[] _contextWindowFallbacks;
+
+    private FallbackPlan(LlmProvider[] providers, FallbackOptions options, TimeProvider timeProvider)
+        : this(providers, options.MaxAttemptsPerRequest, options.MaxWaitForAvailability, options.OnContentPolicy, options.OnBadRequest, options.Streaming.Clone(), [.. options.ContextWindowFallbacks], HedgePlan.Create(options.Hedging, timeProvider), timeProvider)
+    {
+    }
+
+    private FallbackPlan(
+        LlmProvider[] providers,
+        int maxAttempts,
+        TimeSpan maxWait,
+        LlmFailureAction onContentPolicy,
+        LlmFailureAction onBadRequest,
+        StreamingFallbackOptions streaming,
+        string[] contextWindowFallbacks,
+        HedgePlan? hedging,
+        TimeProvider timeProvider)
     {
         Providers = providers;
-        MaxAttempts = options.MaxAttemptsPerRequest;
-        MaxWaitForAvailability = options.MaxWaitForAvailability;
-        OnContentPolicy = options.OnContentPolicy;
-        OnBadRequest = options.OnBadRequest;
-        Streaming = options.Streaming.Clone();
+        MaxAttempts = maxAttempts;
+        MaxWaitForAvailability = maxWait;
+        OnContentPolicy = onContentPolicy;
+        OnBadRequest = onBadRequest;
+        Streaming = streaming;
+        Hedging = hedging;
+        TimeProvider = timeProvider;
+        _contextWindowFallbacks = contextWindowFallbacks;
+        AutoFirstToken = streaming.FirstTokenTimeoutMode == LlmTimingMode.Auto ? streaming.AutoFirstTokenTimeout : null;
         IsContextFallback = new bool[providers.Length];
         AttemptTimeouts = new TimeSpan[providers.Length];
         FirstTokenTimeouts = new TimeSpan[providers.Length];
@@ -24,9 +44,15 @@ internal sealed class FallbackPlan
             AttemptTimeouts[i] = p.Policy.AttemptTimeout;
             FirstTokenTimeouts[i] = p.Policy.FirstTokenTimeout ?? Streaming.FirstTokenTimeout;
             IdleTimeouts[i] = p.Policy.IdleTimeout ?? Streaming.IdleTimeout;
-            foreach (var name in options.ContextWindowFallbacks)
+            foreach (var name in contextWindowFallbacks)
             {
                 IsContextFallback[i] |= string.Equals(name, p.Name, StringComparison.OrdinalIgnoreCase);
+            }
+
+            if (hedging is not null || AutoFirstToken is not null)
+            {
+                // Adaptive delays and limits read the providers' latencies, and hedges their calls in flight.
+                p.TrackLoad();
             }
         }
 
@@ -63,6 +89,32 @@ internal sealed class FallbackPlan
     public TimeSpan[] FirstTokenTimeouts { get; }
 
     public TimeSpan[] IdleTimeouts { get; }
+
+    /// <summary>Gets the hedging settings and budget, or <see langword="null"/> when requests are not hedged.</summary>
+    public HedgePlan? Hedging { get; }
+
+    /// <summary>Gets how first-token timeouts are learned, or <see langword="null"/> when they are fixed.</summary>
+    public AdaptiveTimeoutOptions? AutoFirstToken { get; }
+
+    public TimeProvider TimeProvider { get; }
+
+    /// <summary>
+    /// The same settings over other providers (a route's deployments, in the order its strategy chose): the hedge
+    /// budget is shared, so a routed request draws from the stage's budget.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A provider uses another clock than the stage.</exception>
+    public FallbackPlan Derive(LlmProvider[] providers)
+    {
+        foreach (var p in providers)
+        {
+            if (p.TimeProvider != TimeProvider)
+            {
+                throw new InvalidOperationException($"Provider '{p.Name}' of a route uses a different TimeProvider than the fallback stage; every routed provider must share the stage's clock.");
+            }
+        }
+
+        return new FallbackPlan(providers, MaxAttempts, MaxWaitForAvailability, OnContentPolicy, OnBadRequest, Streaming, _contextWindowFallbacks, Hedging, TimeProvider);
+    }
 
     public static FallbackPlan Create(IReadOnlyList<LlmProvider> providers, FallbackOptions options, TimeProvider timeProvider, string prefix, string paramName)
     {
@@ -117,6 +169,6 @@ internal sealed class FallbackPlan
         }
 
         LlmOptionsValidation.ThrowIfAny(errors, paramName);
-        return new FallbackPlan(array, options);
+        return new FallbackPlan(array, options, timeProvider);
     }
 }

@@ -51,6 +51,12 @@ internal class FallbackRequest(FallbackPlan plan)
     /// <summary>Gets or sets the exact timestamp at which the attempt in progress started.</summary>
     public long AttemptStart { get; set; }
 
+    /// <summary>Gets or sets the request's hedging state, created when it is first raced.</summary>
+    public HedgeState? Hedge { get; set; }
+
+    /// <summary>Gets a value indicating whether the request sent its one hedge.</summary>
+    public bool Hedged => Hedge?.Sent == true;
+
     /// <summary>Gets or sets the plan indexes (bits) of providers this request has called.</summary>
     public ulong Called { get; set; }
 

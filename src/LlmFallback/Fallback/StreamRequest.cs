@@ -47,6 +47,19 @@ internal sealed class StreamRequest(FallbackPlan plan) : FallbackRequest(plan)
 
     public bool TimedOut { get; set; }
 
+    /// <summary>Takes the next update a hedging race read ahead, if any.</summary>
+    public ChatResponseUpdate? TakeReplay()
+    {
+        if (Hedge?.Replay is not { Count: > 0 } replay)
+        {
+            return null;
+        }
+
+        var update = replay[0];
+        replay.RemoveAt(0);
+        return update;
+    }
+
     public AttemptDeadline Deadline { get; set; }
 
     public void StartAttempt(bool commitImmediately, TimeSpan firstTokenTimeout)
@@ -62,6 +75,7 @@ internal sealed class StreamRequest(FallbackPlan plan) : FallbackRequest(plan)
         FirstUpdateAt = 0;
         FirstTokenLeft = firstTokenTimeout;
         TimedOut = false;
+        Hedge?.Reset();
     }
 
     /// <summary>Counts what the caller received, and keeps the text when it may be needed to continue the answer elsewhere.</summary>

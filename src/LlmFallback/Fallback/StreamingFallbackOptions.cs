@@ -4,8 +4,20 @@ namespace LlmFallback;
 public sealed class StreamingFallbackOptions
 {
     /// <summary>Gets or sets how long a stream may take to produce its first update before the attempt times out.</summary>
-    /// <value>The default is 20 seconds. A provider's <see cref="LlmAttemptPolicyOptions.FirstTokenTimeout"/> overrides it.</value>
+    /// <value>The default is 20 seconds. A provider's <see cref="LlmAttemptPolicyOptions.FirstTokenTimeout"/> overrides it. With <see cref="FirstTokenTimeoutMode"/> <see cref="LlmTimingMode.Auto"/> it is the cold-start value.</value>
     public TimeSpan FirstTokenTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// Gets or sets whether the first-token timeout is fixed, or learned per deployment from its recent times to first
+    /// token (<see cref="AutoFirstTokenTimeout"/>): a chat model that goes silent fails over in seconds while a slow
+    /// reasoning model is not cut off. The fixed value (the provider's, else <see cref="FirstTokenTimeout"/>) applies
+    /// until a deployment has enough samples.
+    /// </summary>
+    /// <value>The default is <see cref="LlmTimingMode.Fixed"/>.</value>
+    public LlmTimingMode FirstTokenTimeoutMode { get; set; } = LlmTimingMode.Fixed;
+
+    /// <summary>Gets or sets how the learned first-token timeout is derived (used with <see cref="LlmTimingMode.Auto"/>).</summary>
+    public AdaptiveTimeoutOptions AutoFirstTokenTimeout { get; set; } = new();
 
     /// <summary>Gets or sets how long a stream may go without an update before the attempt times out.</summary>
     /// <value>The default is 30 seconds. A provider's <see cref="LlmAttemptPolicyOptions.IdleTimeout"/> overrides it.</value>
@@ -37,5 +49,10 @@ public sealed class StreamingFallbackOptions
     /// <value>The default is 2 seconds.</value>
     public TimeSpan CompletionGracePeriod { get; set; } = TimeSpan.FromSeconds(2);
 
-    internal StreamingFallbackOptions Clone() => (StreamingFallbackOptions)MemberwiseClone();
+    internal StreamingFallbackOptions Clone()
+    {
+        var copy = (StreamingFallbackOptions)MemberwiseClone();
+        copy.AutoFirstTokenTimeout = (AutoFirstTokenTimeout ?? new()).Clone();
+        return copy;
+    }
 }

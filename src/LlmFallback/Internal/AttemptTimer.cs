@@ -179,6 +179,9 @@ internal sealed class AttemptTimer : IDisposable
         }
     }
 
+    /// <summary>Cancels the attempt as its caller would (a hedged call that lost its race); the timer is then not reused.</summary>
+    public void Cancel() => OnCallerCancelled();
+
     private void OnCallerCancelled()
     {
         if (TrySwitch(Volatile.Read(ref _state), CallerCancelled))

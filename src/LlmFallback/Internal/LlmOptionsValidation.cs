@@ -158,6 +158,7 @@ internal static class LlmOptionsValidation
         Names(options.Chain, $"{prefix}:Chain", errors);
         Names(options.ContextWindowFallbacks, $"{prefix}:ContextWindowFallbacks", errors);
         Duration(options.MaxWaitForAvailability, TimeSpan.Zero, MaxDuration, $"{prefix}:MaxWaitForAvailability", errors);
+        ValidateHedging(options.Hedging, $"{prefix}:Hedging", errors);
         if (options.Streaming is not { } s)
         {
             errors.Add($"{prefix}:Streaming must not be null.");
@@ -171,6 +172,41 @@ internal static class LlmOptionsValidation
         Duration(s.HoldbackDuration, TimeSpan.Zero, MaxDuration, $"{p}:HoldbackDuration", errors);
         Duration(s.CompletionGracePeriod, TimeSpan.Zero, MaxDuration, $"{p}:CompletionGracePeriod", errors);
         Defined(s.Rescue, $"{p}:Rescue", errors);
+        Defined(s.FirstTokenTimeoutMode, $"{p}:FirstTokenTimeoutMode", errors);
+        if (s.AutoFirstTokenTimeout is not { } auto)
+        {
+            errors.Add($"{p}:AutoFirstTokenTimeout must not be null.");
+            return;
+        }
+
+        var a = $"{p}:AutoFirstTokenTimeout";
+        Between(auto.Percentile, 0.5, 0.999, $"{a}:Percentile", errors);
+        Between(auto.Multiplier, 1, 100, $"{a}:Multiplier", errors);
+        Duration(auto.Floor, TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(1), $"{a}:Floor", errors);
+        Duration(auto.Ceiling, TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(1), $"{a}:Ceiling", errors);
+        if (auto.Ceiling < auto.Floor)
+        {
+            errors.Add($"{a}:Ceiling must not be less than {a}:Floor.");
+        }
+
+        Range(auto.MinSamples, 1, 100_000, $"{a}:MinSamples", errors);
+    }
+
+    public static void ValidateHedging(HedgingOptions? hedging, string prefix, List<string> errors)
+    {
+        if (hedging is null)
+        {
+            errors.Add($"{prefix} must not be null.");
+            return;
+        }
+
+        Duration(hedging.Delay, TimeSpan.Zero, MaxDuration, $"{prefix}:Delay", errors);
+        Defined(hedging.DelayMode, $"{prefix}:DelayMode", errors);
+        Between(hedging.Percentile, 0.5, 0.999, $"{prefix}:Percentile", errors);
+        Duration(hedging.MinDelay, TimeSpan.Zero, MaxDuration, $"{prefix}:MinDelay", errors);
+        Range(hedging.MinSamples, 1, 100_000, $"{prefix}:MinSamples", errors);
+        Between(hedging.MaxHedgeRatio, 0, 1, $"{prefix}:MaxHedgeRatio", errors);
+        Duration(hedging.BudgetWindow, TimeSpan.FromSeconds(1), MaxDuration, $"{prefix}:BudgetWindow", errors);
     }
 
     public static void ValidateRetryBudget(LlmRetryBudgetOptions options, string prefix, List<string> errors)
@@ -218,6 +254,14 @@ internal static class LlmOptionsValidation
         if (value < min || value > max)
         {
             errors.Add($"{key} must be between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)} (was {value.ToString(CultureInfo.InvariantCulture)}).");
+        }
+    }
+
+    public static void Between(double value, double min, double max, string key, List<string> errors)
+    {
+        if (!(value >= min && value <= max))
+        {
+            errors.Add($"{key} must be between {Format(min)} and {Format(max)} (was {Format(value)}).");
         }
     }
 

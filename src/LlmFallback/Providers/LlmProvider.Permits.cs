@@ -33,7 +33,7 @@ public sealed partial class LlmProvider
         }
 
         refusal = LlmRefusal.None;
-        permit = new ProviderPermit { Provider = this, Probe = probe, Sequence = Breaker.Sequence, RampEpoch = rampEpoch };
+        permit = new ProviderPermit { Provider = this, Probe = probe, Sequence = Breaker.Sequence, RampEpoch = rampEpoch, Counted = EnterInFlight() };
         return true;
     }
 
@@ -46,7 +46,7 @@ public sealed partial class LlmProvider
             return false;
         }
 
-        permit = new ProviderPermit { Provider = this, RampEpoch = rampEpoch, Panic = true };
+        permit = new ProviderPermit { Provider = this, RampEpoch = rampEpoch, Panic = true, Counted = EnterInFlight() };
         return true;
     }
 
@@ -85,6 +85,7 @@ public sealed partial class LlmProvider
             Upstream.StartRamp();
         }
 
+        LeaveInFlight(permit);
         permit = default;
     }
 
@@ -115,6 +116,7 @@ public sealed partial class LlmProvider
                 break;
         }
 
+        LeaveInFlight(permit);
         permit = default;
     }
 
@@ -130,6 +132,7 @@ public sealed partial class LlmProvider
         if (permit.Held)
         {
             ReleaseNeutral(ref permit, now);
+            LeaveInFlight(permit);
             permit = default;
         }
     }

@@ -39,6 +39,9 @@ internal struct ProviderPermit
     /// <summary>Whether the call was let through in panic mode, past an open breaker.</summary>
     public bool Panic;
 
+    /// <summary>Whether the call is counted in its provider's calls in flight (load tracking was on when it started).</summary>
+    public bool Counted;
+
     /// <summary>Gets a value indicating whether the breaker still waits for this call's verdict.</summary>
     public readonly bool Held => Provider is not null;
 }

@@ -97,6 +97,7 @@ public static class LlmFallbackDiagnostics
         LlmAttemptDecision.Surfaced => "surfaced",
         LlmAttemptDecision.Skipped => "skipped",
         LlmAttemptDecision.Rescued => "rescued",
+        LlmAttemptDecision.HedgeLost => "hedge_lost",
         _ => "unknown",
     };
 

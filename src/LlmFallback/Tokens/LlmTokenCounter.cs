@@ -104,6 +104,19 @@ public sealed class LlmTokenCounter
     public int CountTokens(IEnumerable<ChatMessage> messages, ChatOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(messages);
+        var (raw, images) = CountParts(messages, options);
+        return Combine(raw, images);
+    }
+
+    /// <summary>A request's count from its parts: the unscaled token count of its text, and its images.</summary>
+    internal int Combine(int raw, int images) => Scale(raw) + (images * TokensPerImage);
+
+    /// <summary>
+    /// The parts of a request's count: its text tokens with this counter's encoding (unscaled) and its images, so a
+    /// caller that needs the counts of several counters of one encoding tokenizes the request once.
+    /// </summary>
+    internal (int Raw, int Images) CountParts(IEnumerable<ChatMessage> messages, ChatOptions? options)
+    {
         var raw = ReplyPriming;
         var images = 0;
         foreach (var message in messages)
@@ -165,7 +178,7 @@ public sealed class LlmTokenCounter
             }
         }
 
-        return Scale(raw) + (images * TokensPerImage);
+        return (raw, images);
     }
 
     private static (string Encoding, double Scale) EncodingFor(string? modelId)

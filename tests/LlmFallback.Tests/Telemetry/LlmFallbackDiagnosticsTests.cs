@@ -51,7 +51,7 @@ public class LlmFallbackDiagnosticsTests
     public void DecisionName_EveryDecision_IsDistinctSnakeCase()
     {
         Assert.Equal(
-            ["answered", "retried", "failed_over", "surfaced", "skipped", "rescued"],
+            ["answered", "retried", "failed_over", "surfaced", "skipped", "rescued", "hedge_lost"],
             Enum.GetValues<LlmAttemptDecision>().Select(LlmFallbackDiagnostics.DecisionName));
         Assert.Equal("unknown", LlmFallbackDiagnostics.DecisionName((LlmAttemptDecision)99));
     }
