@@ -44,7 +44,7 @@ public class RoutingBenchmarks
         _bare = new AnsweringClient();
         _table = new RouteTable(options, providers, TimeProvider.System, "Llm", "options");
         _fallback = new FallbackChatClient([providers[0], providers[1]]);
-        _routed = new RoutingChatClient(new FallbackChatClient([providers[0], providers[1]]), providers, options);
+        _routed = new LlmRoutingChatClient(new FallbackChatClient([providers[0], providers[1]]), providers, options);
     }
 
     [Benchmark(Baseline = true), BenchmarkCategory("Decision")]

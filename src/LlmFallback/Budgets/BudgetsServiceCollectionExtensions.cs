@@ -33,6 +33,7 @@ public static class BudgetsServiceCollectionExtensions
     {
         StageOptionsRegistration.Add<BudgetOptions>(services, configuration, "Budgets", static (section, o) => section.Bind(o), configure, static path => new BudgetOptionsValidator(path));
         services.TryAddSingleton<ILlmBudgetStore>(sp => new InMemoryBudgetStore(sp.GetRequiredService<TimeProvider>()));
+        LlmStageMarker.Add(services, LlmStageMarker.Budgets);
         return services;
     }
 }

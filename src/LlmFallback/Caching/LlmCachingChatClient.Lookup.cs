@@ -32,7 +32,7 @@ public sealed partial class LlmCachingChatClient
         var key = request.ExactKey!;
         if (!noCache && await _cache.GetAsync(key, cancellationToken).ConfigureAwait(false) is { } entry)
         {
-            return Hit(entry, LlmCacheKind.Exact, null, request);
+            return Hit(entry, LlmCacheKind.Exact, null, request, messages, options);
         }
 
         SemanticQuery? query = null;
@@ -41,7 +41,7 @@ public sealed partial class LlmCachingChatClient
             query = await _semantic.PrepareAsync(prompt, cancellationToken).ConfigureAwait(false);
             if (query is not null && !noCache && await _semantic.FindAsync(request.Partition!, query, cancellationToken).ConfigureAwait(false) is { } found)
             {
-                return Hit(found.Entry, LlmCacheKind.Semantic, found.Similarity, request);
+                return Hit(found.Entry, LlmCacheKind.Semantic, found.Similarity, request, messages, options);
             }
         }
 
@@ -56,7 +56,7 @@ public sealed partial class LlmCachingChatClient
             if (await flight.WaitAsync(cancellationToken).ConfigureAwait(false) is { } shared)
             {
                 CacheMetrics.Request("coalesced", "exact");
-                return Hit(shared, LlmCacheKind.Exact, null, request);
+                return Hit(shared, LlmCacheKind.Exact, null, request, messages, options);
             }
 
             CacheMetrics.Request("miss", "none");
@@ -69,7 +69,7 @@ public sealed partial class LlmCachingChatClient
             if (await _cache.GetAsync(key, cancellationToken).ConfigureAwait(false) is { } stored)
             {
                 flight.Complete(stored);
-                return Hit(stored, LlmCacheKind.Exact, null, request);
+                return Hit(stored, LlmCacheKind.Exact, null, request, messages, options);
             }
         }
         catch
@@ -82,7 +82,7 @@ public sealed partial class LlmCachingChatClient
         return new(null, false, request, ttl, query, false, flight);
     }
 
-    private Lookup Hit(CachedChatEntry entry, LlmCacheKind kind, double? similarity, CacheRequest request)
+    private Lookup Hit(CachedChatEntry entry, LlmCacheKind kind, double? similarity, CacheRequest request, IEnumerable<ChatMessage> messages, ChatOptions? options)
     {
         var response = ResponseCopy.ForCaller(entry.Response);
         var info = new LlmCallInfo(entry.Provider ?? "cache", entry.ProviderModel ?? response.ModelId, [], 0, null, false);
@@ -92,6 +92,7 @@ public sealed partial class LlmCachingChatClient
         annotations.CacheSavedUsage = entry.Response.Usage;
         annotations.CacheEntry = new CacheEntryRef(_stores, request.ExactKey!, request.Partition);
         response.SetLlmCallInfo(info);
+        Metering?.RecordCacheHit(response, messages, options);
         CacheMetrics.Hit(kind, similarity);
         CacheLog.Hit(_cache.Logger, kind, similarity);
         return new(response, false, request, default, null, true, null);

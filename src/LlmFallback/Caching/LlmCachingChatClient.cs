@@ -23,6 +23,8 @@ public sealed partial class LlmCachingChatClient : DelegatingChatClient
     private readonly InMemorySemanticCacheIndex? _ownedIndex;
     private readonly InFlightCalls _flights = new();
     private readonly CacheStores _stores;
+    private CostMeteringChatClient? _metering;
+    private bool _meteringLooked;
 
     /// <summary>Initializes a new instance of the <see cref="LlmCachingChatClient"/> class.</summary>
     /// <param name="innerClient">The client misses go to.</param>
@@ -113,4 +115,19 @@ public sealed partial class LlmCachingChatClient : DelegatingChatClient
 
     private TimeSpan TimeToLive(string route) =>
         route.Length > 0 && _routeTimeToLive.Count > 0 && _routeTimeToLive.TryGetValue(route, out var ttl) ? ttl : _options.DefaultTimeToLive;
+
+    /// <summary>The cost-metering stage inside this one, if any: a hit never reaches it, so it is told what the hit saved.</summary>
+    private CostMeteringChatClient? Metering
+    {
+        get
+        {
+            if (!Volatile.Read(ref _meteringLooked))
+            {
+                _metering = InnerClient.GetService<CostMeteringChatClient>();
+                Volatile.Write(ref _meteringLooked, true);
+            }
+
+            return _metering;
+        }
+    }
 }

@@ -13,10 +13,10 @@ public static class LlmCachingServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="LlmResponseCache"/> over <see cref="HybridCache"/> (added if missing; it uses the registered
     /// <c>IDistributedCache</c>, such as Redis through <c>AddStackExchangeRedisCache</c>, as its second level) and binds
-    /// <see cref="LlmCachingOptions"/> from <paramref name="configuration"/>, validated at start.
+    /// <see cref="LlmCachingOptions"/> from <c>Caching</c> under <paramref name="configuration"/>, validated at start.
     /// </summary>
     /// <param name="services">The services.</param>
-    /// <param name="configuration">The section to bind, usually <c>Llm:Caching</c>; <see langword="null"/> for none.</param>
+    /// <param name="configuration">The <c>Llm</c> section (its <c>Caching</c> child is bound), or <see langword="null"/> for code-only configuration.</param>
     /// <param name="configure">Adjusts the options after configuration is applied.</param>
     /// <returns>The services.</returns>
     public static IServiceCollection AddLlmCaching(this IServiceCollection services, IConfiguration? configuration = null, Action<LlmCachingOptions>? configure = null)
@@ -30,8 +30,9 @@ public static class LlmCachingServiceCollectionExtensions
         var path = LlmCachingOptionsValidator.DefaultPath;
         if (configuration is not null)
         {
-            path = configuration is IConfigurationSection section ? section.Path : path;
-            options.Configure(o => configuration.Bind(o));
+            var caching = configuration.GetSection("Caching");
+            path = caching.Path;
+            options.Configure(o => caching.Bind(o));
         }
 
         if (configure is not null)
@@ -41,6 +42,7 @@ public static class LlmCachingServiceCollectionExtensions
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlmCachingOptions>>(new LlmCachingOptionsValidator(path)));
         options.ValidateOnStart();
+        LlmStageMarker.Add(services, LlmStageMarker.Caching);
         return services;
     }
 }

@@ -31,6 +31,7 @@ public static class CostOptimizationServiceCollectionExtensions
     private static IServiceCollection Add(IServiceCollection services, IConfiguration? configuration, Action<CostOptimizationOptions>? configure)
     {
         StageOptionsRegistration.Add<CostOptimizationOptions>(services, configuration, "CostOptimization", static (section, o) => section.Bind(o), configure, static path => new CostOptimizationOptionsValidator(path));
+        LlmStageMarker.Add(services, LlmStageMarker.CostOptimization);
         return services;
     }
 }

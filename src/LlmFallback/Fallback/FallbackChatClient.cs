@@ -27,7 +27,7 @@ namespace LlmFallback;
 /// <para>
 /// With <see cref="FallbackOptions.Hedging"/> on, a call still unanswered (a stream: without its first token) after the
 /// hedge delay becomes a composite attempt with a second call to the next provider of the plan; each call is still
-/// judged and settled once. Behind a <c>RoutingChatClient</c>, a request walks the plan its route chose (a route's
+/// judged and settled once. Behind a <c>LlmRoutingChatClient</c>, a request walks the plan its route chose (a route's
 /// deployments in its strategy's order) instead of this stage's chain.
 /// </para>
 /// </remarks>

@@ -80,6 +80,7 @@ public static class CostMeteringServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<CostMeteringOptions>>().Value.LedgerRetention));
         services.TryAddSingleton(sp => Meter(sp, sp.GetService<ICostLedger>()));
+        LlmStageMarker.Add(services, LlmStageMarker.Metering);
         return services;
     }
 }

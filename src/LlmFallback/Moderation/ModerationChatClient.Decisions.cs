@@ -140,6 +140,9 @@ public sealed partial class ModerationChatClient
     {
         public static readonly Findings Skipped = new(null, skipped: true);
 
+        /// <summary>Gets a value indicating whether the checked text was flagged (so the answer must not be cached).</summary>
+        public bool Flagged => flags is { Count: > 0 };
+
         public void Apply(LlmSafetyReport report)
         {
             report.ModerationSkipped |= skipped;

@@ -58,7 +58,16 @@ public sealed partial class ModerationChatClient
 
         if (window is { HasUnchecked: true })
         {
-            await CheckWindowAsync(window, options, safety.Report, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await CheckWindowAsync(window, options, safety.Report, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ModerationException) when (last is not null)
+            {
+                // The whole answer was read (and so stored by a cache inside this stage) before its end was blocked.
+                await last.DoNotCacheAsync(CancellationToken.None).ConfigureAwait(false);
+                throw;
+            }
         }
 
         if (window is not null)
@@ -67,6 +76,12 @@ public sealed partial class ModerationChatClient
             {
                 yield return held;
             }
+        }
+
+        if (last is not null && safety.HasReport && safety.Report.ModerationFlags.Count > 0)
+        {
+            // The stream was read to its end, so a cache inside this stage stored it: a flagged answer is taken out.
+            await last.DoNotCacheAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
         if (safety.TrailingUpdate(last?.ResponseId) is { } trailing)

@@ -55,9 +55,25 @@ public sealed partial class ModerationChatClient : DelegatingChatClient
         ArgumentNullException.ThrowIfNull(messages);
         var input = _options.CheckInput ? await CheckInputAsync(messages, options, cancellationToken).ConfigureAwait(false) : null;
         var response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        var output = _options.CheckOutput && response.Text is { Length: > 0 } text
-            ? await CheckAsync(text, LlmContentSide.Output, options, 0, cancellationToken).ConfigureAwait(false)
-            : null;
+        Findings? output = null;
+        if (_options.CheckOutput && response.Text is { Length: > 0 } text)
+        {
+            try
+            {
+                output = await CheckAsync(text, LlmContentSide.Output, options, 0, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ModerationException)
+            {
+                // A cache inside this stage may already hold the answer: a blocked answer must never be served from it.
+                await response.DoNotCacheAsync(CancellationToken.None).ConfigureAwait(false);
+                throw;
+            }
+
+            if (output is { Flagged: true })
+            {
+                await response.DoNotCacheAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
         if (input is not null)
         {
             input.Apply(response.GetOrAddSafetyReport());

@@ -20,6 +20,7 @@ public static class ModerationServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         StageOptions.Add(services, configuration, "Moderation", static (section, o) => section.Bind(o), configure, ModerationOptions.Validate);
+        LlmStageMarker.Add(services, LlmStageMarker.Moderation);
         return services;
     }
 

@@ -22,6 +22,7 @@ public static class PiiServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         StageOptions.Add(services, configuration, "Pii", static (section, o) => section.Bind(o), configure, PiiRedactionOptions.Validate);
         services.AddSingleton(static sp => new PiiDetector(sp.GetRequiredService<IOptions<PiiRedactionOptions>>().Value.Detection));
+        LlmStageMarker.Add(services, LlmStageMarker.Pii);
         return services;
     }
 }

@@ -64,6 +64,7 @@ public static class RateLimitingServiceCollectionExtensions
         }
 
         services.TryAddSingleton<ILlmRateLimitStore>(sp => new InMemoryRateLimitStore(sp.GetRequiredService<TimeProvider>()));
+        LlmStageMarker.Add(services, LlmStageMarker.RateLimiting);
         return services;
     }
 

@@ -86,6 +86,7 @@ public static class RoutingServiceCollectionExtensions
 
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RoutingOptions>, RoutingOptionsValidator>(sp => new RoutingOptionsValidator(sp.GetServices<LlmProviderRegistration>(), root)));
+        LlmStageMarker.Add(services, LlmStageMarker.Routing);
         return services;
     }
 }

@@ -19,6 +19,7 @@ public static class InputValidationServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         StageOptions.Add(services, configuration, "InputValidation", static (section, o) => section.Bind(o), configure, InputValidationOptions.Validate);
+        LlmStageMarker.Add(services, LlmStageMarker.InputValidation);
         return services;
     }
 }

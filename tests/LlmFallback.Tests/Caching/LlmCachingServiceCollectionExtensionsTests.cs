@@ -32,7 +32,7 @@ public sealed class LlmCachingServiceCollectionExtensionsTests
             ["Llm:Caching:Semantic:Enabled"] = "true",
             ["Llm:Caching:Semantic:Guards"] = "Numbers, Negation",
         }).Build();
-        using var services = new ServiceCollection().AddLlmCaching(configuration.GetSection("Llm:Caching")).BuildServiceProvider();
+        using var services = new ServiceCollection().AddLlmCaching(configuration.GetSection("Llm")).BuildServiceProvider();
 
         var o = services.GetRequiredService<IOptions<LlmCachingOptions>>().Value;
 
@@ -51,7 +51,7 @@ public sealed class LlmCachingServiceCollectionExtensionsTests
         {
             ["Llm:Caching:Semantic:SimilarityThreshold"] = "1.5",
         }).Build();
-        using var services = new ServiceCollection().AddLlmCaching(configuration.GetSection("Llm:Caching")).BuildServiceProvider();
+        using var services = new ServiceCollection().AddLlmCaching(configuration.GetSection("Llm")).BuildServiceProvider();
 
         var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<LlmCachingOptions>>().Value);
 

@@ -11,7 +11,7 @@ public sealed class ContextWindowRoutingTests
 
     private static int Approximate => LlmTokenCounter.ForModel("claude-sonnet-4-5").CountTokens(Prompt);
 
-    private static RoutingFixture Fixture(out RoutingChatClient router, int smallWindow, int largeWindow, Action<RoutingOptions>? configure = null, string largeModel = "gpt-4o")
+    private static RoutingFixture Fixture(out LlmRoutingChatClient router, int smallWindow, int largeWindow, Action<RoutingOptions>? configure = null, string largeModel = "gpt-4o")
     {
         var f = new RoutingFixture();
         f.Add("small", o => { o.Model = "gpt-4o"; o.Capabilities.ContextWindow = smallWindow; });

@@ -27,10 +27,10 @@ internal sealed class RoutingFixture
         new(options, Providers, Fallback.Time, "Llm", nameof(options)) { Random = new Random(seed) };
 
     /// <summary>A routing stage over a fallback stage whose own chain is the first provider.</summary>
-    public RoutingChatClient Router(RoutingOptions options, FallbackOptions? fallbackOptions = null, ILlmRouteClassifier? classifier = null, int seed = 42)
+    public LlmRoutingChatClient Router(RoutingOptions options, FallbackOptions? fallbackOptions = null, ILlmRouteClassifier? classifier = null, int seed = 42)
     {
         var fallback = Fallback.Client([Providers[0]], fallbackOptions);
-        var router = new RoutingChatClient(fallback, Providers, options, classifier, Fallback.Time, Fallback.LoggerFactory);
+        var router = new LlmRoutingChatClient(fallback, Providers, options, classifier, Fallback.Time, Fallback.LoggerFactory);
         router.Table.Random = new Random(seed);
         return router;
     }

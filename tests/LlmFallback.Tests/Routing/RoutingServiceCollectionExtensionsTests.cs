@@ -96,7 +96,7 @@ public sealed class RoutingServiceCollectionExtensionsTests
         Assert.Equal(("anthropic", "smart"), (premium.Text, premium.GetLlmCallInfo()!.Route!.Route));
         Assert.Equal(("local", LlmRouteReason.Classifier), (plain.Text, plain.GetLlmCallInfo()!.Route!.Reason));
         Assert.Same(chat, sp.GetRequiredService<IChatClient>());
-        Assert.NotNull(chat.GetService<RoutingChatClient>());
+        Assert.NotNull(chat.GetService<LlmRoutingChatClient>());
     }
 
     [Fact]

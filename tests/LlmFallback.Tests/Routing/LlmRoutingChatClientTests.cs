@@ -8,7 +8,7 @@ public sealed class RoutingChatClientTests
 {
     private static readonly List<ChatMessage> Hello = [new(ChatRole.User, "hello")];
 
-    private static RoutingFixture Fixture(out RoutingChatClient router, Action<RoutingOptions>? configure = null)
+    private static RoutingFixture Fixture(out LlmRoutingChatClient router, Action<RoutingOptions>? configure = null)
     {
         var f = new RoutingFixture();
         f.Add("local", o => o.Model = "llama-3.1-8b");
@@ -243,7 +243,7 @@ public sealed class RoutingChatClientTests
         var f = new RoutingFixture();
         f.Add("a");
 
-        var ex = Assert.Throws<InvalidOperationException>(() => new RoutingChatClient(new TestChatClient(), f.Providers, new RoutingOptions()));
+        var ex = Assert.Throws<InvalidOperationException>(() => new LlmRoutingChatClient(new TestChatClient(), f.Providers, new RoutingOptions()));
 
         Assert.StartsWith("UseRouting must be placed outside UseFallback", ex.Message, StringComparison.Ordinal);
     }
@@ -255,9 +255,9 @@ public sealed class RoutingChatClientTests
         f.Add("a");
         var inner = f.Fallback.Client(f.Providers);
 
-        Assert.Throws<ArgumentNullException>("innerClient", () => new RoutingChatClient(null!, f.Providers, new RoutingOptions()));
-        Assert.Throws<ArgumentNullException>("providers", () => new RoutingChatClient(inner, null!, new RoutingOptions()));
-        Assert.Throws<ArgumentNullException>("options", () => new RoutingChatClient(inner, f.Providers, null!));
+        Assert.Throws<ArgumentNullException>("innerClient", () => new LlmRoutingChatClient(null!, f.Providers, new RoutingOptions()));
+        Assert.Throws<ArgumentNullException>("providers", () => new LlmRoutingChatClient(inner, null!, new RoutingOptions()));
+        Assert.Throws<ArgumentNullException>("options", () => new LlmRoutingChatClient(inner, f.Providers, null!));
     }
 
     [Fact]

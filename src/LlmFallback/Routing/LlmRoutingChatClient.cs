@@ -24,13 +24,13 @@ namespace LlmFallback;
 /// tagged on the <c>llmfallback.chat</c> activity, and counted in <c>llmfallback.routing.decisions</c>.
 /// </para>
 /// </remarks>
-public sealed partial class RoutingChatClient : DelegatingChatClient
+public sealed partial class LlmRoutingChatClient : DelegatingChatClient
 {
     private readonly RouteTable _table;
     private readonly ILlmRouteClassifier? _classifier;
     private readonly ILogger _logger;
 
-    /// <summary>Initializes a new instance of the <see cref="RoutingChatClient"/> class.</summary>
+    /// <summary>Initializes a new instance of the <see cref="LlmRoutingChatClient"/> class.</summary>
     /// <param name="innerClient">The pipeline inside, which must hold the <see cref="FallbackChatClient"/> the plans are for.</param>
     /// <param name="providers">The providers routes may name (usually every registered provider).</param>
     /// <param name="options">The routes, rules and classifier settings.</param>
@@ -40,7 +40,7 @@ public sealed partial class RoutingChatClient : DelegatingChatClient
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">An option is invalid; the message names each key.</exception>
     /// <exception cref="InvalidOperationException"><paramref name="innerClient"/> holds no <see cref="FallbackChatClient"/>.</exception>
-    public RoutingChatClient(
+    public LlmRoutingChatClient(
         IChatClient innerClient,
         IEnumerable<LlmProvider> providers,
         RoutingOptions options,
@@ -51,7 +51,7 @@ public sealed partial class RoutingChatClient : DelegatingChatClient
     {
     }
 
-    internal RoutingChatClient(
+    internal LlmRoutingChatClient(
         IChatClient innerClient,
         IEnumerable<LlmProvider> providers,
         RoutingOptions options,

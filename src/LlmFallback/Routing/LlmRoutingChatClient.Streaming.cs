@@ -3,7 +3,7 @@ using Microsoft.Extensions.AI;
 
 namespace LlmFallback;
 
-public sealed partial class RoutingChatClient
+public sealed partial class LlmRoutingChatClient
 {
     /// <inheritdoc />
     /// <exception cref="ArgumentException">The request names an unknown route, alias, model or provider.</exception>

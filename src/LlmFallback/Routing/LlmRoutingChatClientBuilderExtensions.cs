@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Microsoft.Extensions.AI;
 
 /// <summary>Adds the routing stage to a <see cref="ChatClientBuilder"/> pipeline.</summary>
-public static class RoutingChatClientBuilderExtensions
+public static class LlmRoutingChatClientBuilderExtensions
 {
     /// <summary>
     /// Adds routing just outside the fallback stage (call it before <c>UseFallback</c> on the builder): each request gets
@@ -34,7 +34,7 @@ public static class RoutingChatClientBuilderExtensions
             }
 
             var root = services.GetService<LlmConfigurationPath>()?.Path ?? "Llm";
-            return new LlmFallback.RoutingChatClient(
+            return new LlmRoutingChatClient(
                 inner,
                 registry.Providers,
                 options,
