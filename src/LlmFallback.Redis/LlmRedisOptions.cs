@@ -24,4 +24,11 @@ public sealed class LlmRedisOptions
     /// </summary>
     /// <value>The default is 5 seconds.</value>
     public TimeSpan RetryInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Gets or sets how often each instance reads its providers' shared cool-downs and breaker openings from Redis, to
+    /// catch up on what it missed while starting or disconnected (published changes arrive at once in between).
+    /// </summary>
+    /// <value>The default is 2 seconds.</value>
+    public TimeSpan HealthSyncInterval { get; set; } = TimeSpan.FromSeconds(2);
 }

@@ -27,6 +27,7 @@ internal sealed class LlmRedisOptionsValidator(string prefix, bool requireConfig
 
         Duration(options.OperationTimeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1), $"{prefix}:OperationTimeout", errors);
         Duration(options.RetryInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1), $"{prefix}:RetryInterval", errors);
+        Duration(options.HealthSyncInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10), $"{prefix}:HealthSyncInterval", errors);
     }
 
     private static void Duration(TimeSpan value, TimeSpan min, TimeSpan max, string key, List<string> errors)

@@ -8,13 +8,14 @@ using StackExchange.Redis;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Shares LlmFallback's budgets and rate limits between instances through Redis.</summary>
+/// <summary>Shares LlmFallback's budgets, rate limits, provider cool-downs and breaker openings between instances through Redis.</summary>
 public static class LlmRedisServiceCollectionExtensions
 {
     /// <summary>
     /// Connects to the Redis configured under <c>Redis</c> of the LLM section (usually <c>Llm</c>) and makes it the
-    /// store of budgets (<see cref="RedisBudgetStore"/>) and rate limits (<see cref="RedisRateLimitStore"/>), with
-    /// in-memory state answering while Redis is unreachable. Options are validated at start.
+    /// store of budgets (<see cref="RedisBudgetStore"/>) and rate limits (<see cref="RedisRateLimitStore"/>) and the
+    /// place where providers' cool-downs and breaker openings are shared, with in-memory state answering while Redis
+    /// is unreachable. Options are validated at start.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The section holding <c>Redis</c>.</param>
@@ -76,6 +77,10 @@ public static class LlmRedisServiceCollectionExtensions
             path));
         services.Replace(ServiceDescriptor.Singleton<ILlmBudgetStore>(sp => new RedisBudgetStore(sp.GetRequiredService<LlmRedisConnection>())));
         services.Replace(ServiceDescriptor.Singleton<ILlmRateLimitStore>(sp => new RedisRateLimitStore(sp.GetRequiredService<LlmRedisConnection>())));
+        services.TryAddSingleton(sp => new RedisSharedHealthStore(
+            sp.GetRequiredService<LlmRedisConnection>(),
+            sp.GetRequiredService<IOptions<LlmRedisOptions>>().Value.HealthSyncInterval));
+        services.TryAddSingleton<ISharedHealthStore>(sp => sp.GetRequiredService<RedisSharedHealthStore>());
         return services;
     }
 }

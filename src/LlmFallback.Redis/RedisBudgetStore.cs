@@ -41,7 +41,7 @@ public sealed class RedisBudgetStore : ILlmBudgetStore
         {
             keys[i] = Key(counters[i]);
             args[(2 * i) + 1] = InMemoryCostLedger.ToNanos(counters[i].Limit);
-            args[(2 * i) + 2] = ExpireAt(counters[i]);
+            args[(2 * i) + 2] = TimeToLive(counters[i]);
         }
 
         return _connection.ExecuteAsync(
@@ -73,7 +73,7 @@ public sealed class RedisBudgetStore : ILlmBudgetStore
         for (var i = 0; i < counters.Count; i++)
         {
             keys[i] = Key(counters[i]);
-            args[i + 1] = ExpireAt(counters[i]);
+            args[i + 1] = TimeToLive(counters[i]);
         }
 
         await _connection.ExecuteAsync(
@@ -102,7 +102,12 @@ public sealed class RedisBudgetStore : ILlmBudgetStore
             static s => s.Store._fallback.GetSpentAsync(s.Counter, s.Token));
     }
 
-    private static long ExpireAt(in LlmBudgetCounter counter) => (counter.ResetsAt + Grace).ToUnixTimeMilliseconds();
+    /// <summary>
+    /// How long a counter's key lives (ms): until a minute after its window ends, read on the injected clock. Relative,
+    /// so Redis' own clock (and a fake one in tests) cannot expire a live counter early.
+    /// </summary>
+    private long TimeToLive(in LlmBudgetCounter counter) =>
+        Math.Max(1, (long)Math.Ceiling((counter.ResetsAt + Grace - _connection.TimeProvider.GetUtcNow()).TotalMilliseconds));
 
     private RedisKey Key(in LlmBudgetCounter counter) => _connection.Key("budget:" + counter.Key);
 }

@@ -8,7 +8,7 @@ namespace LlmFallback.Redis;
 internal static class RedisScripts
 {
     /// <summary>
-    /// KEYS: budget counters. ARGV[1]: amount; then per key: limit, expire-at (ms since the epoch).
+    /// KEYS: budget counters. ARGV[1]: amount; then per key: limit, time to live (ms).
     /// Adds the amount to every counter if each has room; returns {1} or {0, index of the full counter, what it holds}.
     /// </summary>
     public const string BudgetReserve = """
@@ -22,16 +22,16 @@ internal static class RedisScripts
         end
         for i = 1, #KEYS do
           redis.call('INCRBY', KEYS[i], amount)
-          redis.call('PEXPIREAT', KEYS[i], ARGV[2 * i + 1])
+          redis.call('PEXPIRE', KEYS[i], ARGV[2 * i + 1])
         end
         return {1}
         """;
 
-    /// <summary>KEYS: budget counters. ARGV[1]: amount (may be negative); then per key: expire-at (ms). Adds it whatever the limit.</summary>
+    /// <summary>KEYS: budget counters. ARGV[1]: amount (may be negative); then per key: time to live (ms). Adds it whatever the limit.</summary>
     public const string BudgetAdd = """
         for i = 1, #KEYS do
           redis.call('INCRBY', KEYS[i], ARGV[1])
-          redis.call('PEXPIREAT', KEYS[i], ARGV[i + 1])
+          redis.call('PEXPIRE', KEYS[i], ARGV[i + 1])
         end
         return 1
         """;
@@ -76,6 +76,22 @@ internal static class RedisScripts
             redis.call('SET', KEYS[i], string.format('%.0f', value), 'PX', math.ceil((value - now) / 1000) + 1000)
           end
         end
+        return 1
+        """;
+
+    /// <summary>
+    /// A shared deadline (a cool-down, a breaker opening). KEYS[1]: its key. ARGV: deadline (ms since the epoch), now
+    /// (ms), channel, message. Keeps the later of the stored and the new deadline, expiring a second after it, and
+    /// publishes the message only when the deadline moved; returns 1 then, else 0.
+    /// </summary>
+    public const string SharedDeadline = """
+        local deadline = tonumber(ARGV[1])
+        local now = tonumber(ARGV[2])
+        if deadline <= now then return 0 end
+        local held = tonumber(redis.call('GET', KEYS[1]) or '0')
+        if held >= deadline then return 0 end
+        redis.call('SET', KEYS[1], ARGV[1], 'PX', string.format('%.0f', deadline - now + 1000))
+        redis.call('PUBLISH', ARGV[3], ARGV[4])
         return 1
         """;
 }

@@ -11,12 +11,13 @@ public sealed class LlmRedisOptionsTests
         Assert.Equal("llmfallback:", options.KeyPrefix);
         Assert.Equal(TimeSpan.FromSeconds(1), options.OperationTimeout);
         Assert.Equal(TimeSpan.FromSeconds(5), options.RetryInterval);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.HealthSyncInterval);
     }
 
     [Fact]
     public void Validate_BadValues_NameEveryKeyButNeverTheValue()
     {
-        var options = new LlmRedisOptions { KeyPrefix = null!, OperationTimeout = TimeSpan.Zero, RetryInterval = TimeSpan.FromHours(2) };
+        var options = new LlmRedisOptions { KeyPrefix = null!, OperationTimeout = TimeSpan.Zero, RetryInterval = TimeSpan.FromHours(2), HealthSyncInterval = TimeSpan.FromMilliseconds(10) };
 
         var result = new LlmRedisOptionsValidator("Llm:Redis", requireConfiguration: true).Validate(null, options);
 
@@ -26,6 +27,7 @@ public sealed class LlmRedisOptionsTests
                 "Llm:Redis:KeyPrefix must not be null.",
                 "Llm:Redis:OperationTimeout must be between 00:00:00.0100000 and 00:01:00 (was 00:00:00).",
                 "Llm:Redis:RetryInterval must be between 00:00:00.1000000 and 01:00:00 (was 02:00:00).",
+                "Llm:Redis:HealthSyncInterval must be between 00:00:00.1000000 and 00:10:00 (was 00:00:00.0100000).",
             ],
             result.Failures);
     }

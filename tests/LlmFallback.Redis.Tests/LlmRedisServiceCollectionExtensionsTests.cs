@@ -27,6 +27,14 @@ public sealed class LlmRedisServiceCollectionExtensionsTests
     }
 
     [Fact]
+    public void AddLlmRedis_SharedHealthStore_IsOneSingleton()
+    {
+        using var sp = new ServiceCollection().AddLlmRedis(Substitute.For<IConnectionMultiplexer>()).BuildServiceProvider();
+
+        Assert.Same(sp.GetRequiredService<RedisSharedHealthStore>(), sp.GetRequiredService<RedisSharedHealthStore>());
+    }
+
+    [Fact]
     public void AddLlmRedis_NoConfiguration_FailsNamingTheKey()
     {
         using var sp = new ServiceCollection().AddLlmRedis(Llm(("Llm:Other", "x"))).BuildServiceProvider();

@@ -74,7 +74,7 @@ public sealed class RedisBudgetStoreTests(RedisFixture redis) : IClassFixture<Re
         var prefix = $"test-{Guid.NewGuid():N}:";
         await using var connection = redis.Connect(time, prefix).Connection;
         var store = new RedisBudgetStore(connection);
-        var counter = new LlmBudgetCounter("tenant:t:d", 1m, DateTimeOffset.UtcNow.AddMinutes(10), LlmBudgetScope.Tenant, "day");
+        var counter = new LlmBudgetCounter("tenant:t:d", 1m, time.GetUtcNow().AddMinutes(10), LlmBudgetScope.Tenant, "day");
 
         await store.TryReserveAsync([counter], 0.1m, Ct);
 

@@ -62,7 +62,7 @@ public sealed partial class FallbackChatClient
             case LlmFailureKind.RateLimited when failure.RetryAfter is { } retryAfter:
                 // A Retry-After is a cool-down on the upstream, seen by every provider that shares it, and no verdict
                 // on health: the provider said exactly what it needs.
-                provider.Upstream.CoolDownUntil(now + ToTimestampTicks(retryAfter));
+                provider.CoolDown(now, retryAfter < LlmRetryAfter.MaxValue ? retryAfter : LlmRetryAfter.MaxValue);
                 Log.CoolingDown(_logger, provider.UpstreamName, retryAfter);
                 return retryAfter <= policy.MaxRetryAfter && retriesLeft && TryDrawRetry(provider)
                     ? (LlmAttemptDecision.Retried, retryAfter, LlmProvider.HealthVerdict.Neutral)

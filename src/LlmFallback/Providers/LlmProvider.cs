@@ -191,6 +191,7 @@ public sealed partial class LlmProvider
 
         if (to == LlmCircuitState.Open)
         {
+            ShareOpening(cause);
             Log.BreakerOpened(_logger, Name, from, cause is { } c ? LlmFallbackDiagnostics.KindName(c) : "failures", Policy.CircuitBreaker.BreakDuration);
         }
         else

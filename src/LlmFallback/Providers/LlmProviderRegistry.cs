@@ -100,7 +100,21 @@ public sealed class LlmProviderRegistry : IDisposable
         }
 
         _providers = [.. list];
+        if (services.GetService(typeof(ISharedHealthStore)) is ISharedHealthStore health)
+        {
+            // Set before any call can be made: the registry is not handed out until this constructor returns.
+            foreach (var provider in _providers)
+            {
+                provider.SharedHealth = health;
+            }
+
+            SharedHealth = health;
+            health.Attach(_providers);
+        }
     }
+
+    /// <summary>Gets the store sharing cool-downs and breaker openings with other instances, if one is registered.</summary>
+    internal ISharedHealthStore? SharedHealth { get; }
 
     /// <summary>Gets every registered provider, in registration order.</summary>
     public IReadOnlyList<LlmProvider> Providers => _providers;

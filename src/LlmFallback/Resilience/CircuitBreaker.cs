@@ -229,6 +229,15 @@ internal sealed partial class CircuitBreaker
         TransitionIf(LlmCircuitState.Open, 0, null, now, Math.Max(_breakTicks, _clock.ToTimestamps(duration)), kind);
     }
 
+    /// <summary>Opens the breaker for at least <paramref name="openTicks"/> (another instance opened it); an open breaker only extends.</summary>
+    public void OpenFor(long now, long openTicks, LlmFailureKind? cause)
+    {
+        if (_enabled)
+        {
+            TransitionIf(LlmCircuitState.Open, 0, null, now, openTicks, cause);
+        }
+    }
+
     /// <summary>
     /// A panic call (sent while every breaker of the plan was open) answered: the provider is back, so an open or
     /// half-open breaker closes as a successful probe would close it.
