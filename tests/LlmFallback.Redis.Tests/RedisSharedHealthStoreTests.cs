@@ -159,6 +159,10 @@ public sealed class RedisSharedHealthStoreTests(RedisFixture redis) : IClassFixt
             Assert.Equal(LlmCircuitState.Open, a.Primary.GetHealth().State);
             await Until(() => a.Store.IsDegraded);
             await Until(() => RedisWarnings(a).Count > 0);
+            var health = await new LlmProvidersHealthCheck(a.Services.GetRequiredService<LlmProviderRegistry>())
+                .CheckHealthAsync(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext(), Ct);
+            Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded, health.Status);
+            Assert.Equal("unreachable", health.Data["shared_state"]);
         }
         finally
         {
