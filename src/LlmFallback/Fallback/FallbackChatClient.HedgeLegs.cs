@@ -88,6 +88,19 @@ public sealed partial class FallbackChatClient
 
         foreach (var update in updates)
         {
+            if (FindUsage(update) is { } usage)
+            {
+                return usage;
+            }
+        }
+
+        return null;
+    }
+
+    private static UsageDetails? FindUsage(ChatResponseUpdate? update)
+    {
+        if (update is not null)
+        {
             foreach (var content in update.Contents)
             {
                 if (content is UsageContent usage)

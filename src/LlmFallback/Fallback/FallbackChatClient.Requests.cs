@@ -95,6 +95,7 @@ public sealed partial class FallbackChatClient
                     if (!IsFilteredForFailover(response!.FinishReason, plan))
                     {
                         response.ModelId ??= provider.Model;
+                        provider.RecordUsage(response.Usage, _clock.Now);
                         response.SetLlmCallInfo(SettleSuccess(request, provider, response.ModelId, rescued: false));
                         return response;
                     }

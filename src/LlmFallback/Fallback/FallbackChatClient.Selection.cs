@@ -101,6 +101,7 @@ public sealed partial class FallbackChatClient
         LlmRefusal.CoolingDown => "cooling_down",
         LlmRefusal.Ramping => "ramping_up",
         LlmRefusal.Probing => "probing",
+        LlmRefusal.ProviderLimit => "provider_limit",
         _ => "circuit_open",
     };
 }

@@ -135,6 +135,7 @@ public sealed partial class FallbackChatClient : IChatClient
         timer?.Release();
         var response = task.Result;
         first.Succeed(ref permit, now);
+        first.RecordUsage(response.Usage, now);
         first.RecordLatency(duration);
         response.ModelId ??= first.Model;
         response.SetLlmCallInfo(new LlmCallInfo(first.Name, response.ModelId, duration));

@@ -20,6 +20,11 @@ internal static class LlmOptionsValidation
 
     public static void ValidateProvider(LlmProviderOptions options, string prefix, List<string> errors)
     {
+        if (options.Limits is { } limits)
+        {
+            LlmProviderLimitsValidator.Validate(limits, $"{prefix}:Limits", errors);
+        }
+
         if (options.Endpoint is { } endpoint && (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps)))
         {
             errors.Add($"{prefix}:Endpoint must be an absolute http or https address.");

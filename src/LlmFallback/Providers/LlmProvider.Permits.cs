@@ -1,3 +1,5 @@
+using Microsoft.Extensions.AI;
+
 namespace LlmFallback;
 
 public sealed partial class LlmProvider
@@ -19,14 +21,22 @@ public sealed partial class LlmProvider
     internal bool TryAcquire(long now, out ProviderPermit permit, out LlmRefusal refusal)
     {
         permit = default;
+        if (Limiter is { } limiter && !limiter.TryTake(now, 0))
+        {
+            refusal = LlmRefusal.ProviderLimit;
+            return false;
+        }
+
         if (!Upstream.TryAdmit(now, out var rampEpoch, out var rampFull))
         {
+            Limiter?.Return(now, 0);
             refusal = rampFull ? LlmRefusal.Ramping : LlmRefusal.CoolingDown;
             return false;
         }
 
         if (!Breaker.TryAcquire(now, out var probe))
         {
+            Limiter?.Return(now, 0);
             Upstream.ReleaseRamp(rampEpoch, accepted: false);
             refusal = Breaker.State == LlmCircuitState.Open ? LlmRefusal.CircuitOpen : LlmRefusal.Probing;
             return false;
@@ -41,8 +51,14 @@ public sealed partial class LlmProvider
     internal bool TryAcquirePanic(long now, out ProviderPermit permit)
     {
         permit = default;
+        if (Limiter is { } limiter && !limiter.TryTake(now, 0))
+        {
+            return false;
+        }
+
         if (!Upstream.TryAdmit(now, out var rampEpoch, out _))
         {
+            Limiter?.Return(now, 0);
             return false;
         }
 
@@ -57,6 +73,15 @@ public sealed partial class LlmProvider
         {
             Upstream.ReleaseRamp(permit.RampEpoch, accepted: true);
             permit.RampEpoch = 0;
+        }
+    }
+
+    /// <summary>Counts the tokens an answered call used against the provider's per-minute token limit.</summary>
+    internal void RecordUsage(UsageDetails? usage, long now)
+    {
+        if (Limiter is { } limiter && usage is not null)
+        {
+            limiter.AddTokens(now, usage.TotalTokenCount ?? ((usage.InputTokenCount ?? 0) + (usage.OutputTokenCount ?? 0)));
         }
     }
 

@@ -62,6 +62,7 @@ public sealed partial class LlmProvider
         Clock = LlmClock.For(TimeProvider);
         Upstream = upstream ?? new UpstreamState(options.Upstream ?? name);
         HasReplicas = options.Replicas is { Count: > 0 };
+        Limiter = ProviderLimiter.For(options.Limits, Clock);
         _classifiers = classifiers is null ? [] : [.. classifiers];
         _logger = (ILogger?)loggerFactory?.CreateLogger("LlmFallback.Providers") ?? NullLogger.Instance;
         Breaker = new CircuitBreaker(Policy.CircuitBreaker, TimeProvider);
@@ -98,6 +99,9 @@ public sealed partial class LlmProvider
     internal CircuitBreaker Breaker { get; }
 
     internal UpstreamState Upstream { get; }
+
+    /// <summary>Gets the account of the provider's per-minute limits, or <see langword="null"/> when it declares none.</summary>
+    internal ProviderLimiter? Limiter { get; }
 
     /// <summary>Gets a value indicating whether the provider's HTTP layer spreads calls over replicas (and reads the attempt context).</summary>
     internal bool HasReplicas { get; }
@@ -172,6 +176,11 @@ public sealed partial class LlmProvider
         if (Breaker.State == LlmCircuitState.Open && Breaker.OpenUntil > now)
         {
             until = Math.Max(until, Breaker.OpenUntil);
+        }
+
+        if (Limiter is { } limiter && limiter.IsFull(now))
+        {
+            until = Math.Max(until, limiter.NextRoom(now));
         }
 
         return until;

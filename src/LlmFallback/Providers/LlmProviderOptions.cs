@@ -53,6 +53,13 @@ public sealed class LlmProviderOptions
     /// <summary>Gets or sets how the provider is called: retries, timeouts and circuit breaker.</summary>
     public LlmAttemptPolicyOptions Resilience { get; set; } = new();
 
+    /// <summary>
+    /// Gets or sets what the provider accepts per minute (requests, tokens). A provider at its limit is skipped (or
+    /// waited for) like one cooling down, and the usage-aware routing strategy prefers providers with room.
+    /// </summary>
+    /// <value>The default is no limits.</value>
+    public LlmProviderLimits Limits { get; set; } = new();
+
     /// <summary>Returns the type and model, never the key.</summary>
     /// <returns>A log-safe description.</returns>
     public override string ToString() => $"{Type ?? "(custom)"} {Model ?? "(default model)"}";
@@ -63,6 +70,7 @@ public sealed class LlmProviderOptions
         copy.Capabilities = (Capabilities ?? new()).Clone();
         copy.Pricing = (Pricing ?? new()).Clone();
         copy.Resilience = (Resilience ?? new()).Clone();
+        copy.Limits = new LlmProviderLimits { RequestsPerMinute = Limits?.RequestsPerMinute, TokensPerMinute = Limits?.TokensPerMinute };
         copy.Replicas = Replicas is null ? [] : [.. Replicas];
         copy.ReplicaHealth = (ReplicaHealth ?? new()).Clone();
         return copy;

@@ -47,11 +47,19 @@ public sealed class LlmProviderRegistry : IDisposable
         }
 
         var list = new List<LlmProvider>();
+        var declaredLimits = DeclaredLimits(services);
         try
         {
             foreach (var registration in ordered)
             {
                 var providerOptions = options.Get(registration.Name);
+                if (providerOptions.Limits is null or { IsEmpty: true } && declaredLimits?.Invoke(registration.Name) is { IsEmpty: false } declared)
+                {
+                    // Limits declared with AddProviderLimits (or read by AddRateLimiting) are the provider's own.
+                    providerOptions = providerOptions.Clone();
+                    providerOptions.Limits = declared;
+                }
+
                 var path = registration.ConfigurationPath;
                 Func<IServiceProvider, string, LlmProviderOptions, IChatClient> factory;
                 ILlmFailureClassifier? typeClassifier = null;
@@ -180,6 +188,23 @@ public sealed class LlmProviderRegistry : IDisposable
         }
 
         return chain;
+    }
+
+    /// <summary>The limits declared for a provider outside its options (<c>AddProviderLimits</c>), if any are registered.</summary>
+    private static Func<string, LlmProviderLimits?>? DeclaredLimits(IServiceProvider services)
+    {
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var registration in services.GetServices<LlmProviderLimitsRegistration>())
+        {
+            names.Add(registration.Name);
+        }
+
+        if (names.Count == 0 || services.GetService<IOptionsMonitor<LlmProviderLimits>>() is not { } limits)
+        {
+            return null;
+        }
+
+        return name => names.Contains(name) ? limits.Get(name) : null;
     }
 
     private string Names() => _providers.Length == 0 ? "(none)" : string.Join(", ", _byName.Keys);

@@ -16,6 +16,9 @@ internal enum LlmRefusal : byte
 
     /// <summary>Its upstream is returning from a cool-down or an outage and its slow-start slots are taken.</summary>
     Ramping = 4,
+
+    /// <summary>It is at its declared per-minute limit (requests or tokens).</summary>
+    ProviderLimit = 5,
 }
 
 /// <summary>

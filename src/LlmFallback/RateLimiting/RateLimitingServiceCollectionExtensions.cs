@@ -73,6 +73,7 @@ public static class RateLimitingServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlmProviderLimits>, LlmProviderLimitsValidator>());
         services.TryAddSingleton(sp => new LlmProviderLimitsRegistry(
+            sp.GetService<LlmProviderRegistry>(),
             sp.GetServices<LlmProviderLimitsRegistration>(),
             sp.GetRequiredService<IOptionsMonitor<LlmProviderLimits>>(),
             sp.GetRequiredService<TimeProvider>()));

@@ -51,71 +51,14 @@ public sealed partial class LlmRoutingChatClient
         IReadOnlyList<ChatMessage> messages, ChatOptions? options, RoutedPlan plan, PromptTokens tokens, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         Decided(plan.Decision);
-        var tracked = UsageTracked;
-        var estimate = tracked ? tokens.Estimate() : 0;
-        UsageDetails? usage = null;
         await foreach (var update in base.GetStreamingResponseAsync(messages, WithPlan(options, plan), cancellationToken).ConfigureAwait(false))
         {
-            if (tracked)
-            {
-                usage = FindUsage(update) ?? usage;
-            }
-
             if (update.AdditionalProperties is { Count: > 0 } && update.GetLlmCallInfo() is { } info)
             {
                 Annotate(info, plan, tokens.Counted);
-                if (tracked)
-                {
-                    CorrectUsage(plan, info, usage, estimate);
-                }
             }
 
             yield return update;
-        }
-    }
-
-    private static UsageDetails? FindUsage(ChatResponseUpdate update)
-    {
-        var contents = update.Contents;
-        for (var i = 0; i < contents.Count; i++)
-        {
-            if (contents[i] is UsageContent usage)
-            {
-                return usage.Details;
-            }
-        }
-
-        return null;
-    }
-
-    private bool UsageTracked => !_table.Usage.IsEmpty;
-
-    /// <summary>
-    /// Replaces the usage-aware strategy's estimate with what the provider reported: the request was counted against
-    /// the plan's first deployment; if another answered, it is counted there too (the first one was really tried, or
-    /// at least held the slot).
-    /// </summary>
-    private void CorrectUsage(RoutedPlan plan, LlmCallInfo? info, UsageDetails? usage, int estimate)
-    {
-        if (info is null || PlanOrder.Count(plan.Order) == 0)
-        {
-            return;
-        }
-
-        var first = plan.Source.Deployments[PlanOrder.At(plan.Order, 0)];
-        var actual = usage?.TotalTokenCount is { } total ? (int)Math.Min(total, int.MaxValue) : estimate;
-        if (string.Equals(info.Provider, first.Name, StringComparison.OrdinalIgnoreCase))
-        {
-            _table.Usage.Add(first, 0, actual - estimate);
-            return;
-        }
-
-        foreach (var deployment in plan.Source.Deployments)
-        {
-            if (string.Equals(info.Provider, deployment.Name, StringComparison.OrdinalIgnoreCase))
-            {
-                _table.Usage.Add(deployment, 1, actual);
-            }
         }
     }
 }

@@ -114,15 +114,8 @@ public sealed partial class LlmRoutingChatClient : DelegatingChatClient
     private async Task<ChatResponse> SendAsync(IReadOnlyList<ChatMessage> messages, ChatOptions? options, RoutedPlan plan, PromptTokens tokens, CancellationToken cancellationToken)
     {
         Decided(plan.Decision);
-        var estimate = UsageTracked ? tokens.Estimate() : 0;
         var response = await base.GetResponseAsync(messages, WithPlan(options, plan), cancellationToken).ConfigureAwait(false);
-        var info = response.GetLlmCallInfo();
-        Annotate(info, plan, tokens.Counted);
-        if (UsageTracked)
-        {
-            CorrectUsage(plan, info, response.Usage, estimate);
-        }
-
+        Annotate(response.GetLlmCallInfo(), plan, tokens.Counted);
         return response;
     }
 

@@ -53,11 +53,6 @@ public static class LlmRoutingChatClientBuilderExtensions
             to.Routes[name] = route;
         }
 
-        foreach (var (name, limits) in from.Limits)
-        {
-            to.Limits[name] = limits;
-        }
-
         to.DefaultRoute = from.DefaultRoute;
         to.Rules = [.. from.Rules];
         to.Complexity = from.Complexity;

@@ -87,9 +87,10 @@ internal static class RouteStrategies
 
     /// <summary>
     /// Deployments that stay under their per-minute limits with this request first, least used first; those that would
-    /// go over after them. The request is counted against the first.
+    /// go over after them. Usage is each provider's own account (<see cref="ProviderLimiter"/>), which the call itself
+    /// is counted in when its provider grants it a permit; a deployment without limits is never full.
     /// </summary>
-    public static void Usage(CompiledRoute route, Span<int> tier, DeploymentUsage usage, int tokens)
+    public static void Usage(CompiledRoute route, Span<int> tier, long now, int tokens)
     {
         if (tier.Length == 0)
         {
@@ -99,12 +100,11 @@ internal static class RouteStrategies
         Span<double> keys = stackalloc double[tier.Length];
         for (var i = 0; i < tier.Length; i++)
         {
-            var share = usage.Utilization(route.Deployments[tier[i]], tokens);
+            var share = route.Deployments[tier[i]].Limiter?.Utilization(now, tokens) ?? 0;
             keys[i] = share > 1 ? 1_000_000 + share : share;
         }
 
         SortBy(tier, keys);
-        usage.Add(route.Deployments[tier[0]], 1, tokens);
     }
 
     /// <summary>Rotates left by <paramref name="by"/>: the deployment at <paramref name="by"/> comes first.</summary>

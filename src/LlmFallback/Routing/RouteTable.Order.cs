@@ -71,7 +71,7 @@ internal sealed partial class RouteTable
                 RouteStrategies.Cost(route, tier, tokens.Estimate(), DefaultOutputTokens);
                 break;
             case LlmRoutingStrategy.UsageAware:
-                RouteStrategies.Usage(route, tier, Usage, tokens.Estimate());
+                RouteStrategies.Usage(route, tier, Clock.Now, tokens.Estimate());
                 break;
         }
     }

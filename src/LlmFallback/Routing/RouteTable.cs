@@ -87,11 +87,10 @@ internal sealed partial class RouteTable
         Default = options.DefaultRoute is { } fallback ? _byName[fallback] : null;
         DefaultOutputTokens = options.DefaultOutputTokens;
         Clock = LlmClock.For(timeProvider);
-        Usage = new DeploymentUsage(options.Limits, timeProvider);
         _known = string.Join(", ", options.Routes.Keys.Concat(options.Routes.Values.SelectMany(static r => r.Aliases)).Order(StringComparer.OrdinalIgnoreCase));
-        if (!Usage.IsEmpty)
+        foreach (var p in providers)
         {
-            foreach (var p in providers)
+            if (p.Limiter is not null)
             {
                 p.TrackLoad();
             }
@@ -111,8 +110,6 @@ internal sealed partial class RouteTable
     public int DefaultOutputTokens { get; }
 
     public LlmClock Clock { get; }
-
-    public DeploymentUsage Usage { get; }
 
     /// <summary>Gets or sets the source of randomness of the strategies (seeded in tests). Not thread-safe unless <see cref="Random.Shared"/>.</summary>
     public Random Random { get; set; } = Random.Shared;

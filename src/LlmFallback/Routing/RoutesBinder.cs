@@ -4,8 +4,8 @@ namespace LlmFallback;
 
 /// <summary>
 /// Binds <c>Llm:Routes</c> by hand, because a route may be written as a plain list of provider names
-/// (<c>"fast": ["local", "openai"]</c>) and a deployment as a name or an object; and reads the deployments' per-minute
-/// limits from <c>Llm:Providers:&lt;name&gt;:Limits</c>.
+/// (<c>"fast": ["local", "openai"]</c>) and a deployment as a name or an object. Deployments' per-minute limits are
+/// the providers' own (<c>Llm:Providers:&lt;name&gt;:Limits</c>, bound with the provider).
 /// </summary>
 internal static class RoutesBinder
 {
@@ -36,15 +36,6 @@ internal static class RoutesBinder
             route.Examples = Strings(section.GetSection("Examples"), route.Examples);
             route.ContextWindowFallbacks = Strings(section.GetSection("ContextWindowFallbacks"), route.ContextWindowFallbacks);
             route.Description = section["Description"] ?? route.Description;
-        }
-
-        foreach (var provider in llm.GetSection("Providers").GetChildren())
-        {
-            var limits = provider.GetSection("Limits");
-            if (limits.Exists())
-            {
-                options.Limits[provider.Key] = new DeploymentLimits(Int(limits, "RequestsPerMinute", path, provider.Key), Int(limits, "TokensPerMinute", path, provider.Key));
-            }
         }
     }
 
@@ -86,16 +77,4 @@ internal static class RoutesBinder
 
     private static IList<string> Strings(IConfigurationSection section, IList<string> current) =>
         section.Exists() ? [.. section.GetChildren().Select(static c => c.Value).OfType<string>()] : current;
-
-    private static int? Int(IConfigurationSection limits, string key, string path, string provider)
-    {
-        if (limits[key] is not { } text)
-        {
-            return null;
-        }
-
-        return int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 0
-            ? value
-            : throw new InvalidOperationException($"{path}:Providers:{provider}:Limits:{key} must be a positive whole number (was '{text}').");
-    }
 }

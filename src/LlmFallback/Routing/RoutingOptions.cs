@@ -45,8 +45,6 @@ public sealed class RoutingOptions
     /// <value>The default is empty: such a request fails with <see cref="LlmContextWindowExceededException"/>.</value>
     public IList<string> ContextWindowFallbacks { get; set; } = [];
 
-    /// <summary>Gets the per-minute limits of deployments (read from <c>Llm:Providers:&lt;name&gt;:Limits</c>), for <see cref="LlmRoutingStrategy.UsageAware"/>.</summary>
-    internal Dictionary<string, DeploymentLimits> Limits { get; } = new(StringComparer.OrdinalIgnoreCase);
 }
 
 /// <summary>One route: a group of deployments (registered providers, each with its model) and how a request's plan orders them. Bound from <c>Llm:Routes:&lt;name&gt;</c>.</summary>

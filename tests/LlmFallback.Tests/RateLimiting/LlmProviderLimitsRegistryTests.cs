@@ -16,7 +16,9 @@ public sealed class LlmProviderLimitsRegistryTests
         Assert.True(registry.TryAcquire("openai", 100, out _));
         Assert.True(registry.TryAcquire("OpenAI", 100, out _));
         Assert.False(registry.TryAcquire("openai", 100, out var retryAfter));
-        Assert.Equal(TimeSpan.FromSeconds(30), retryAfter);
+
+        // A sliding minute of 5-second buckets: the earliest the window may have room is the next bucket boundary.
+        Assert.Equal(TimeSpan.FromSeconds(5), retryAfter);
         Assert.True(registry.TryAcquire("anthropic", 1_000_000, out _));
     }
 
@@ -86,6 +88,23 @@ public sealed class LlmProviderLimitsRegistryTests
 
         Assert.True(sp.GetRequiredService<LlmProviderLimitsRegistry>().TryGetLimits("azure-east", out var limits));
         Assert.Equal(1000, limits.TokensPerMinute);
+    }
+
+    [Fact]
+    public async Task AddProviderLimits_RegisteredProvider_RegistryAndRequestPathShareOneAccount()
+    {
+        var services = new ServiceCollection().AddSingleton<TimeProvider>(_time);
+        services.AddLlmProviders().AddProvider("a", _ => TestChatClient.Answering("a")).AddProvider("b", _ => TestChatClient.Answering("b"));
+        services.AddProviderLimits("a", o => o.RequestsPerMinute = 1);
+        services.AddFallbackChatClient("a", "b");
+        await using var sp = services.BuildServiceProvider();
+        var limits = sp.GetRequiredService<LlmProviderLimitsRegistry>();
+
+        Assert.True(limits.TryAcquire("a", 0, out _));
+        var response = await sp.GetRequiredService<IChatClient>().GetResponseAsync("hi", cancellationToken: LlmFallback.Tests.Fallback.FallbackFixture.Ct);
+
+        Assert.Equal("b", response.GetLlmCallInfo()!.Provider);
+        Assert.Equal("provider_limit", response.GetLlmCallInfo()!.Attempts[0].Failure!.ErrorCode);
     }
 
     [Fact]

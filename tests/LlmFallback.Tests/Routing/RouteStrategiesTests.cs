@@ -126,14 +126,12 @@ public sealed class RouteStrategiesTests
     public void UsageAware_RequestsPerMinute_NoDeploymentGoesOverWhileAnotherHasRoomAndTheWindowSlides()
     {
         var f = new RoutingFixture();
-        f.Add("a");
-        f.Add("b");
-        var options = RoutingFixture.Options(o => o.Routes["r"] = RoutingFixture.Route(LlmRoutingStrategy.UsageAware, "a", "b"));
-        options.Limits["a"] = new DeploymentLimits(2, null);
-        options.Limits["b"] = new DeploymentLimits(4, null);
-        var table = f.Table(options);
+        f.Add("a", o => o.Limits.RequestsPerMinute = 2);
+        f.Add("b", o => o.Limits.RequestsPerMinute = 4);
+        var table = f.Table(RoutingFixture.Options(o => o.Routes["r"] = RoutingFixture.Route(LlmRoutingStrategy.UsageAware, "a", "b")));
 
-        var firsts = Enumerable.Range(0, 6).Select(_ => RoutingFixture.Names(RoutingFixture.Plan(table, "r"))[0]).ToList();
+        // Each request is counted by the provider that grants it a permit (the same account its limit is enforced on).
+        var firsts = Enumerable.Range(0, 6).Select(_ => Send(f[RoutingFixture.Names(RoutingFixture.Plan(table, "r"))[0]])).ToList();
 
         Assert.Equal(2, firsts.Count(n => n == "a"));
         Assert.Equal(4, firsts.Count(n => n == "b"));
@@ -146,11 +144,9 @@ public sealed class RouteStrategiesTests
     public void UsageAware_TokensPerMinute_DeploymentAtItsTokenLimitGoesLast()
     {
         var f = new RoutingFixture();
-        f.Add("small");
+        f.Add("small", o => o.Limits.TokensPerMinute = 10);
         f.Add("big");
-        var options = RoutingFixture.Options(o => o.Routes["r"] = RoutingFixture.Route(LlmRoutingStrategy.UsageAware, "small", "big"));
-        options.Limits["small"] = new DeploymentLimits(null, 10);
-        var table = f.Table(options);
+        var table = f.Table(RoutingFixture.Options(o => o.Routes["r"] = RoutingFixture.Route(LlmRoutingStrategy.UsageAware, "small", "big")));
         var prompt = new List<ChatMessage> { new(ChatRole.User, new string('x', 400)) };
 
         Assert.Equal(["big", "small"], RoutingFixture.Names(RoutingFixture.Plan(table, "r", messages: prompt)));
@@ -201,5 +197,13 @@ public sealed class RouteStrategiesTests
         var plans = Enumerable.Range(0, 2).Select(_ => string.Join(",", RoutingFixture.Names(RoutingFixture.Plan(table, "r")))).ToList();
 
         Assert.Equal(["west,east,backup", "east,west,backup"], plans);
+    }
+
+    private static string Send(LlmProvider provider)
+    {
+        var now = provider.Clock.Now;
+        Assert.True(provider.TryAcquire(now, out var permit, out _));
+        provider.Succeed(ref permit, now);
+        return provider.Name;
     }
 }

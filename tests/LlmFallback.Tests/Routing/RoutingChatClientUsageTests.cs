@@ -9,18 +9,15 @@ public sealed class RoutingChatClientUsageTests
     public async Task GetResponseAsync_UsageAware_ReportedTokensCountAgainstTheDeploymentThatAnswered()
     {
         var f = new RoutingFixture();
-        f.Add("a", client: new TestChatClient { OnGetResponse = (_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "a")) { Usage = new() { TotalTokenCount = 900 } }) });
-        f.Add("b");
-        var options = RoutingFixture.Options(o => o.Routes["r"] = RoutingFixture.Route(LlmRoutingStrategy.UsageAware, "a", "b"));
-        options.Limits["a"] = new DeploymentLimits(null, 1000);
-        options.Limits["b"] = new DeploymentLimits(null, 1000);
-        var router = f.Router(options);
+        f.Add("a", o => o.Limits.TokensPerMinute = 1000, new TestChatClient { OnGetResponse = (_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "a")) { Usage = new() { TotalTokenCount = 900 } }) });
+        f.Add("b", o => o.Limits.TokensPerMinute = 1000);
+        var router = f.Router(RoutingFixture.Options(o => o.Routes["r"] = RoutingFixture.Route(LlmRoutingStrategy.UsageAware, "a", "b")));
 
         var first = await router.GetResponseAsync([new(ChatRole.User, "hi")], new ChatOptions { ModelId = "r" }, FallbackFixture.Ct);
         var second = await router.GetResponseAsync([new(ChatRole.User, "hi")], new ChatOptions { ModelId = "r" }, FallbackFixture.Ct);
 
         Assert.Equal(("a", "b"), (first.Text, second.Text));
-        Assert.InRange(router.Table.Usage.Utilization(f["a"], 0), 0.9, 0.901);
+        Assert.InRange(f["a"].Limiter!.Utilization(f["a"].Clock.Now, 0), 0.9, 0.901);
     }
 
     [Fact]

@@ -79,7 +79,8 @@ public sealed class RoutingServiceCollectionExtensionsTests
         Assert.Equal(("gold", "smart", true, "gold", "urgent", 5000), (rule.Name, rule.Route, rule.HasTools, rule.Metadata["tier"], rule.Keywords[0], rule.MaxPromptTokens));
         Assert.Equal(("fast", "smart", 0.7), (options.Complexity.SimpleRoute, options.Complexity.ComplexRoute, options.Complexity.Threshold));
         Assert.Equal((LlmRoutingStrategy.RoundRobin, 2048), (options.ModelGroupStrategy, options.DefaultOutputTokens));
-        Assert.Equal(new DeploymentLimits(100, 200000), options.Limits["openai"]);
+        var limits = sp.GetRequiredService<IOptionsMonitor<LlmProviderOptions>>().Get("openai").Limits;
+        Assert.Equal((100, 200000), (limits.RequestsPerMinute, limits.TokensPerMinute));
         var fallback = sp.GetRequiredService<IOptions<FallbackOptions>>().Value;
         Assert.Equal((true, LlmTimingMode.Auto, LlmTimingMode.Auto, 4.0), (fallback.Hedging.Enabled, fallback.Hedging.DelayMode, fallback.Streaming.FirstTokenTimeoutMode, fallback.Streaming.AutoFirstTokenTimeout.Multiplier));
     }
