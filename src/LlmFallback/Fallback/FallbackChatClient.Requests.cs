@@ -95,7 +95,7 @@ public sealed partial class FallbackChatClient
                     if (!IsFilteredForFailover(response!.FinishReason, plan))
                     {
                         response.ModelId ??= provider.Model;
-                        provider.RecordUsage(response.Usage, _clock.Now);
+                        RecordUsage(provider, response.Usage, request.AttemptActivity);
                         response.SetLlmCallInfo(SettleSuccess(request, provider, response.ModelId, rescued: false));
                         return response;
                     }

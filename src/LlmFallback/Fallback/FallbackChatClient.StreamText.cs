@@ -29,7 +29,7 @@ public sealed partial class FallbackChatClient
             {
                 request.Producing = true;
                 provider.Accept(ref request.Permit);
-                provider.RecordFirstToken(_time.GetElapsedTime(request.AttemptStart));
+                RecordFirstToken(provider, _time.GetElapsedTime(request.AttemptStart));
             }
         }
 

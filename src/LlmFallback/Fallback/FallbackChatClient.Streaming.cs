@@ -161,7 +161,7 @@ public sealed partial class FallbackChatClient
                 {
                     // Settled before the last updates are handed over: a caller that stops reading at the final update
                     // leaves nothing unsettled.
-                    provider.RecordUsage(FindUsage(request.Last), _clock.Now);
+                    RecordUsage(provider, FindUsage(request.Last), request.AttemptActivity);
                     var info = SettleSuccess(request, provider, request.Last?.ModelId ?? provider.Model, request.Rescued);
                     if (request.Held is { Count: > 0 } rest)
                     {

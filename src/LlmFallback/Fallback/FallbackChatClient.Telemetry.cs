@@ -74,6 +74,38 @@ public sealed partial class FallbackChatClient
         }
     }
 
+    /// <summary>An answered call's usage: counted against the provider's token limit, and set on the attempt's span.</summary>
+    private void RecordUsage(LlmProvider provider, UsageDetails? usage, Activity? activity)
+    {
+        provider.RecordUsage(usage, _clock.Now);
+        if (activity is not null && usage is not null)
+        {
+            if (usage.InputTokenCount is { } input)
+            {
+                activity.SetTag(LlmFallbackDiagnostics.InputTokensTag, input);
+            }
+
+            if (usage.OutputTokenCount is { } output)
+            {
+                activity.SetTag(LlmFallbackDiagnostics.OutputTokensTag, output);
+            }
+        }
+    }
+
+    /// <summary>A stream's first output: the provider's moving average and the time-to-first-token histogram.</summary>
+    private static void RecordFirstToken(LlmProvider provider, TimeSpan elapsed)
+    {
+        provider.RecordFirstToken(elapsed);
+        if (LlmFallbackDiagnostics.TimeToFirstToken.Enabled)
+        {
+            LlmFallbackDiagnostics.TimeToFirstToken.Record(
+                elapsed.TotalSeconds,
+                new(LlmFallbackDiagnostics.ProviderTag, provider.Name),
+                new(LlmFallbackDiagnostics.ProviderNameTag, provider.Type is { } type ? LlmFallbackDiagnostics.GenAiProviderName(type) : null),
+                new(LlmFallbackDiagnostics.RequestModelTag, provider.Model));
+        }
+    }
+
     private static Activity? StartActivity(string name, LlmProvider? provider, int attempt)
     {
         var activity = LlmFallbackDiagnostics.ActivitySource.StartActivity(name, ActivityKind.Internal);

@@ -38,7 +38,12 @@ public static class LlmFallbackDiagnostics
     /// <summary>Counter of calls made past open breakers because every provider of a request's plan was open (panic mode); unit <c>{call}</c>.</summary>
     public const string PanicCallsInstrument = "llmfallback.fallback.panic_calls";
 
+    /// <summary>The name of the histogram of streams' time to first token (per attempt that produced output), in seconds.</summary>
+    public const string TimeToFirstTokenInstrument = "llmfallback.attempt.time_to_first_token";
+
     internal const string ProviderTag = "llmfallback.provider";
+    internal const string InputTokensTag = "gen_ai.usage.input_tokens";
+    internal const string OutputTokensTag = "gen_ai.usage.output_tokens";
     internal const string ProviderNameTag = "gen_ai.provider.name";
     internal const string OutcomeTag = "llmfallback.outcome";
     internal const string DecisionTag = "llmfallback.decision";
@@ -59,6 +64,7 @@ public static class LlmFallbackDiagnostics
     internal static readonly Counter<long> StreamRescues = Meter.CreateCounter<long>(StreamRescuesInstrument, "{rescue}", "Streams continued on another provider after output was committed.");
 
     internal static readonly Histogram<double> WaitDuration = Meter.CreateHistogram<double>(WaitDurationInstrument, "s", "Time requests waited for a provider to become available.");
+    internal static readonly Histogram<double> TimeToFirstToken = Meter.CreateHistogram<double>(TimeToFirstTokenInstrument, "s", "Time from the start of a streaming LLM provider call to its first output.");
     internal static readonly Counter<long> PanicCalls = Meter.CreateCounter<long>(PanicCallsInstrument, "{call}", "Calls made past open breakers because every provider of the plan was open.");
 
     /// <summary>The OpenTelemetry GenAI <c>gen_ai.provider.name</c> for an adapter type.</summary>

@@ -338,6 +338,42 @@ public sealed class FallbackChatClientTelemetryTests
         public void Dispose() => _inner.Dispose();
     }
 
+    [Fact]
+    public async Task GetResponseAsync_Answered_AttemptSpanCarriesGenAiProviderModelsAndUsage()
+    {
+        var f = new FallbackFixture();
+        using var trace = new TraceCollector();
+        var usage = new UsageDetails { InputTokenCount = 12, OutputTokenCount = 34 };
+        using var client = f.Client([f.Provider("a", f.Always(Script.Answer("ok", "gpt-4o-2024", usage)), o => (o.Type, o.Model) = ("OpenAI", "gpt-4o"))]);
+
+        await client.GetResponseAsync("hi", cancellationToken: Ct);
+
+        var attempt = Assert.Single(trace.Library(), a => a.OperationName == "llmfallback.attempt");
+        Assert.Equal(
+            ("openai", "gpt-4o", "gpt-4o-2024", 12L, 34L),
+            (Tag(attempt, "gen_ai.provider.name"), Tag(attempt, "gen_ai.request.model"), Tag(attempt, "gen_ai.response.model"), Tag(attempt, "gen_ai.usage.input_tokens"), Tag(attempt, "gen_ai.usage.output_tokens")));
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_Answered_UsageOnTheSpanAndTimeToFirstTokenRecorded()
+    {
+        var f = new FallbackFixture();
+        var name = Unique("a");
+        using var trace = new TraceCollector();
+        using var ttft = new MetricCollector<double>(LlmFallbackDiagnostics.TimeToFirstToken);
+        using var client = f.Client([f.Provider(name, f.Always(Script.Answer("Hello", usage: new UsageDetails { InputTokenCount = 5, OutputTokenCount = 2 })), o => o.Type = "Anthropic")]);
+
+        await StreamResult.DrainAsync(client.GetStreamingResponseAsync("hi", cancellationToken: Ct));
+
+        var attempt = Assert.Single(trace.Library(), a => a.OperationName == "llmfallback.attempt");
+        Assert.Equal((5L, 2L), (Tag(attempt, "gen_ai.usage.input_tokens"), Tag(attempt, "gen_ai.usage.output_tokens")));
+        var recorded = Assert.Single(Of(ttft, name));
+        Assert.Equal(0.0, recorded.Value);
+        Assert.Equal(("anthropic", name + "-model"), (Str(recorded, "gen_ai.provider.name"), Str(recorded, "gen_ai.request.model")));
+        Assert.Equal("llmfallback.attempt.time_to_first_token", LlmFallbackDiagnostics.TimeToFirstToken.Name);
+        Assert.Equal("s", LlmFallbackDiagnostics.TimeToFirstToken.Unit);
+    }
+
     private static IEnumerable<CollectedMeasurement<T>> Of<T>(MetricCollector<T> collector, string provider)
         where T : struct =>
         collector.GetMeasurementSnapshot().Where(m => m.Tags.TryGetValue("llmfallback.provider", out var p) && (string?)p == provider);
