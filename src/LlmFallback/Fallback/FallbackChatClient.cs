@@ -134,7 +134,7 @@ public sealed partial class FallbackChatClient : IChatClient
         var duration = _time.GetElapsedTime(start);
         timer?.Release();
         var response = task.Result;
-        first.Succeed(ref permit, now);
+        first.Succeed(ref permit);
         first.RecordLatency(duration);
         response.ModelId ??= first.Model;
         response.SetLlmCallInfo(new LlmCallInfo(first.Name, response.ModelId, duration));
