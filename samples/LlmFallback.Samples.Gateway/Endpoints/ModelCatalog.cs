@@ -29,12 +29,19 @@ internal sealed class ModelCatalog
             }
         }
 
+        var models = new List<string>();
         foreach (var provider in providers.Providers)
         {
             if (provider.Model is { } model)
             {
-                Add(model, "llmfallback:model", created);
+                models.Add(model);
             }
+        }
+
+        models.Sort(StringComparer.OrdinalIgnoreCase);
+        foreach (var model in models)
+        {
+            Add(model, "llmfallback:model", created);
         }
 
         if (Routed)
