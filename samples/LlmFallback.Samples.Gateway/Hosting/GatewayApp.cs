@@ -18,6 +18,7 @@ internal static class GatewayApp
         configure?.Invoke(builder);
         var optional = OptionalProviders.Apply(builder.Configuration, builder.Configuration);
         var simulated = SimulatedProviders.Apply(builder.Configuration, builder.Configuration);
+        OptionalProviders.EnsureChain(builder.Configuration, builder.Configuration);
 
         var gateway = new GatewayOptions();
         builder.Configuration.GetSection(GatewayOptions.SectionName).Bind(gateway);

@@ -12,22 +12,29 @@ internal static class GatewayTelemetry
 {
     private const string ReadyTag = "ready";
 
+    /// <summary>
+    /// Metrics always (Prometheus text at <c>/metrics</c>, and OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set);
+    /// traces only when that endpoint is set, so no activity is made per request for nobody.
+    /// </summary>
     public static void AddGatewayTelemetry(IServiceCollection services, IConfiguration configuration)
     {
         services.AddHealthChecks().AddLlmProvidersHealthCheck(tags: [ReadyTag]);
-        services.AddOpenTelemetry()
+        var otlp = !string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("llmfallback-gateway"))
-            .WithMetrics(m => m
-                .AddMeter("LlmFallback", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting", "Microsoft.AspNetCore.Authentication")
-                .AddPrometheusExporter())
-            .WithTracing(t =>
+            .WithMetrics(m =>
             {
-                t.AddSource("LlmFallback", "Microsoft.AspNetCore");
-                if (!string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+                m.AddMeter("LlmFallback", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting", "Microsoft.AspNetCore.Authentication")
+                    .AddPrometheusExporter();
+                if (otlp)
                 {
-                    t.AddOtlpExporter();
+                    m.AddOtlpExporter();
                 }
             });
+        if (otlp)
+        {
+            telemetry.WithTracing(t => t.AddSource("LlmFallback", "Microsoft.AspNetCore").AddOtlpExporter());
+        }
     }
 
     public static void MapGatewayHealth(WebApplication app)

@@ -58,6 +58,23 @@ internal static class OptionalProviders
         return added;
     }
 
+    /// <summary>Without <c>Llm:Fallback:Chain</c>, every configured provider is in the chain, in configuration order.</summary>
+    public static void EnsureChain(IConfigurationBuilder builder, IConfiguration configuration)
+    {
+        if (configuration.GetSection("Llm:Fallback:Chain").GetChildren().Any())
+        {
+            return;
+        }
+
+        var overlay = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var provider in configuration.GetSection("Llm:Providers").GetChildren())
+        {
+            overlay[$"Llm:Fallback:Chain:{Index(overlay.Count)}"] = provider.Key;
+        }
+
+        builder.AddInMemoryCollection(overlay);
+    }
+
     /// <summary>A route written as an object keeps its deployments under <c>Deployments</c>; the short form is the list itself.</summary>
     private static string DeploymentsPath(IConfiguration configuration, string route)
     {

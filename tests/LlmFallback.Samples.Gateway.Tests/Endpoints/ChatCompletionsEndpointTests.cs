@@ -268,6 +268,34 @@ public sealed class ChatCompletionsEndpointTests
     }
 
     [Fact]
+    public async Task HandleAsync_StreamCutAfterItStarted_EndsWithErrorEventAndNoDone()
+    {
+        await using var host = await GatewayHost.StartAsync(s => s["Llm:Fallback:Streaming:Rescue"] = "None");
+        var cut = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        host.Primary.Enqueue(WireScenario.StreamCut(["Hel", "lo"], cutAfter: cut.Task));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions") { Content = GatewayHost.Chat("fast", ""","stream":true""") };
+
+        using var response = await host.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(Ct));
+        var received = new StringBuilder();
+        while (!received.ToString().Contains("\"lo\"", StringComparison.Ordinal))
+        {
+            received.AppendLine(await reader.ReadLineAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct));
+        }
+
+        cut.SetResult();
+        received.Append(await reader.ReadToEndAsync(Ct).WaitAsync(TimeSpan.FromSeconds(10), Ct));
+        var text = received.ToString();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("event: error", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("[DONE]", text, StringComparison.Ordinal);
+        var last = text.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1];
+        var error = JsonDocument.Parse(last["data: ".Length..]).RootElement.GetProperty("error");
+        Assert.Equal("server_error", error.GetProperty("type").GetString());
+    }
+
+    [Fact]
     public async Task HandleAsync_StreamingAndEveryProviderFailsFirst_ReturnsPlainErrorStatus()
     {
         await using var host = await GatewayHost.StartAsync();
