@@ -5,8 +5,8 @@ namespace LlmFallback.Samples.Gateway.Hosting;
 /// <summary>
 /// What the gateway serves when no provider is configured (no <c>Llm:Providers</c>, no optional provider's key set):
 /// two simulated providers from <c>LlmFallback.Testing</c>, so it can be tried without an account or a network. Their
-/// answers start with <c>[simulated]</c> and their names with <c>simulated-</c>; the primary fails one call in five
-/// with a 503 (a fixed random sequence), so fallback can be seen in the <c>x-llmfallback-*</c> headers.
+/// answers start with <c>[simulated]</c> and their names with <c>simulated-</c>; the primary answers for 8 s, then fails
+/// with a 503 for 2 s, and again, so fallback can be seen in the <c>x-llmfallback-*</c> headers.
 /// </summary>
 internal static class SimulatedProviders
 {
@@ -32,6 +32,8 @@ internal static class SimulatedProviders
         {
             [$"Llm:Providers:{Primary}:Type"] = Type,
             [$"Llm:Providers:{Primary}:Model"] = "simulated-fast",
+            [$"Llm:Providers:{Primary}:Resilience:MaxRetries"] = "0",
+            [$"Llm:Providers:{Primary}:Resilience:CircuitBreaker:Enabled"] = "false",
             [$"Llm:Providers:{Backup}:Type"] = Type,
             [$"Llm:Providers:{Backup}:Model"] = "simulated-smart",
             ["Llm:Fallback:Chain:0"] = Primary,
@@ -72,7 +74,7 @@ internal static class SimulatedProviders
                 "Set ", "OPENAI_API_KEY, ", "ANTHROPIC_API_KEY ", "or ", "GEMINI_API_KEY ", "for ", "real ", "answers.")
             .WithModel(model)
             .WithUsage(new UsageDetails { InputTokenCount = 12, OutputTokenCount = 30, TotalTokenCount = 42 });
-        var step = name == Primary ? Script.Random(seed: 7, (0.8, answer), (0.2, Script.Status(503))) : answer;
+        var step = name == Primary ? Script.Flap(answer, TimeSpan.FromSeconds(8), Script.Status(503), TimeSpan.FromSeconds(2)) : answer;
         return ScriptedChatClient.Always(step, time);
     }
 }
