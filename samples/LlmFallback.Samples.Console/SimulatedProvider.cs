@@ -7,9 +7,14 @@ using Microsoft.Extensions.AI;
 /// </summary>
 internal sealed class SimulatedProvider(string model) : IChatClient
 {
-    private ScriptedChatClient _script = ScriptedChatClient.Always(Script.Answer("(healthy)", model));
+    private ScriptedChatClient _script = ScriptedChatClient.Always(Script.Answer("(simulated answer)", model));
+
+    public string Model { get; } = model;
 
     public int CallCount { get; private set; }
+
+    /// <summary>Gets the text of the last user message this provider received (what left the process).</summary>
+    public string? LastPrompt { get; private set; }
 
     /// <summary>Sets what every following call does.</summary>
     public ScriptStep Behaviour
@@ -17,19 +22,34 @@ internal sealed class SimulatedProvider(string model) : IChatClient
         set => _script = ScriptedChatClient.Always(value);
     }
 
+    /// <summary>Answers every following call with <paramref name="text"/>, as this provider's model.</summary>
+    public void Answers(string text) => Behaviour = Script.Answer(text, Model);
+
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        CallCount++;
+        Record(messages);
         return _script.GetResponseAsync(messages, options, cancellationToken);
     }
 
     public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        CallCount++;
+        Record(messages);
         return _script.GetStreamingResponseAsync(messages, options, cancellationToken);
     }
 
     public object? GetService(Type serviceType, object? serviceKey = null) => serviceType.IsInstanceOfType(this) ? this : null;
 
     public void Dispose() => _script.Dispose();
+
+    private void Record(IEnumerable<ChatMessage> messages)
+    {
+        CallCount++;
+        foreach (var message in messages)
+        {
+            if (message.Role == ChatRole.User)
+            {
+                LastPrompt = message.Text;
+            }
+        }
+    }
 }

@@ -32,7 +32,7 @@ public sealed partial class FallbackChatClient
     [DoesNotReturn]
     private void SettleCancelled(FallbackRequest request, LlmProvider provider, Exception? error, CancellationToken cancellationToken)
     {
-        provider.Release(ref request.Permit, _clock.Now);
+        provider.Release(ref request.Permit);
         Record(request, provider, new LlmFailure(LlmFailureKind.Cancelled, exception: error is null ? null : LlmSecrets.ScrubIfNeeded(error)), _time.GetElapsedTime(request.AttemptStart), LlmAttemptDecision.Surfaced, request.AttemptActivity);
         EndAttemptActivity(request);
         ThrowCancelled(error, cancellationToken);
@@ -41,7 +41,7 @@ public sealed partial class FallbackChatClient
     /// <summary>Settles the attempt that answered: the provider hears the success and the call information is built.</summary>
     private LlmCallInfo SettleSuccess(FallbackRequest request, LlmProvider provider, string? modelId, bool rescued)
     {
-        provider.Succeed(ref request.Permit, _clock.Now);
+        provider.Succeed(ref request.Permit);
         var info = Succeeded(request, provider, modelId, _time.GetElapsedTime(request.AttemptStart), rescued, request.AttemptActivity);
         EndAttemptActivity(request);
         return info;
@@ -61,7 +61,7 @@ public sealed partial class FallbackChatClient
             return;
         }
 
-        request.Permit.Provider?.Release(ref request.Permit, _clock.Now);
+        request.Permit.Provider?.Release(ref request.Permit);
         if (request.AttemptActivity is { } activity)
         {
             activity.SetTag(LlmFallbackDiagnostics.DecisionTag, "abandoned");

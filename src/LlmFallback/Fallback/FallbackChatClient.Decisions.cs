@@ -68,6 +68,15 @@ public sealed partial class FallbackChatClient
                     ? (LlmAttemptDecision.Retried, retryAfter, LlmProvider.HealthVerdict.Neutral)
                     : (LlmAttemptDecision.FailedOver, TimeSpan.Zero, LlmProvider.HealthVerdict.Neutral);
 
+            case LlmFailureKind.ServerError when failure.RetryAfter is { } retryAfter:
+                // A 503 with Retry-After (overload, maintenance): the server said when to come back, so the upstream
+                // cools down as for a rate limit, but the failure still speaks about its health.
+                provider.Upstream.CoolDownUntil(now + ToTimestampTicks(retryAfter));
+                Log.CoolingDown(_logger, provider.UpstreamName, retryAfter);
+                return retryAfter <= policy.MaxRetryAfter && retriesLeft && TryDrawRetry(provider)
+                    ? (LlmAttemptDecision.Retried, retryAfter, LlmProvider.HealthVerdict.Failure)
+                    : (LlmAttemptDecision.FailedOver, TimeSpan.Zero, LlmProvider.HealthVerdict.Failure);
+
             case LlmFailureKind.RateLimited:
             case LlmFailureKind.ServerError:
             case LlmFailureKind.Transport:

@@ -27,7 +27,7 @@ public sealed partial class FallbackChatClient
 
             if (!hedging.Budget.TryAcquireRetry())
             {
-                p.Release(ref permit, now);
+                p.Release(ref permit);
                 RoutingLog.HedgeBudgetExhausted(_logger, request.Plan.Providers[request.ProviderIndex].Name);
                 return null;
             }
@@ -53,7 +53,7 @@ public sealed partial class FallbackChatClient
     {
         leg.Timer?.Cancel();
         ReleaseTimer(leg);
-        leg.Provider.Release(ref leg.Permit, _clock.Now);
+        leg.Provider.Release(ref leg.Permit);
         if ((leg.Response is { IsCompletedSuccessfully: true } answered ? answered.Result.Usage : FindUsage(leg.Buffer)) is { } usage)
         {
             (request.Hedge ??= new()).LoserUsage = usage;

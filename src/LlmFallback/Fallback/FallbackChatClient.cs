@@ -134,7 +134,7 @@ public sealed partial class FallbackChatClient : IChatClient
         var duration = _time.GetElapsedTime(start);
         timer?.Release();
         var response = task.Result;
-        first.Succeed(ref permit, now);
+        first.Succeed(ref permit);
         first.RecordUsage(response.Usage, now);
         first.RecordLatency(duration);
         response.ModelId ??= first.Model;

@@ -32,22 +32,17 @@ internal sealed class SlidingWindowCounter
             Volatile.Write(ref _current, current);
         }
 
-        var epoch = current.Epoch;
         ref var bucket = ref _buckets[current.Slot];
-        var seen = Volatile.Read(ref bucket.Epoch);
-        if (seen != epoch)
+        if (!TryEnter(ref bucket.Epoch, current.Epoch, out var reset))
         {
-            if (seen > epoch)
-            {
-                return;
-            }
+            return;
+        }
 
-            if (Interlocked.CompareExchange(ref bucket.Epoch, epoch, seen) == seen)
-            {
-                Volatile.Write(ref bucket.First, 0);
-                Volatile.Write(ref bucket.Second, 0);
-                Volatile.Write(ref bucket.Third, 0);
-            }
+        if (reset)
+        {
+            Volatile.Write(ref bucket.First, 0);
+            Volatile.Write(ref bucket.Second, 0);
+            Volatile.Write(ref bucket.Third, 0);
         }
 
         if (first != 0)
@@ -64,6 +59,28 @@ internal sealed class SlidingWindowCounter
         {
             Interlocked.Add(ref bucket.Third, third);
         }
+    }
+
+    /// <summary>
+    /// Moves a bucket to <paramref name="epoch"/> if it holds an older one (the caller then zeroes its counters:
+    /// <paramref name="reset"/>); false when it already holds a newer epoch, and the count is dropped.
+    /// </summary>
+    internal static bool TryEnter(ref long bucketEpoch, long epoch, out bool reset)
+    {
+        reset = false;
+        var seen = Volatile.Read(ref bucketEpoch);
+        if (seen == epoch)
+        {
+            return true;
+        }
+
+        if (seen > epoch)
+        {
+            return false;
+        }
+
+        reset = Interlocked.CompareExchange(ref bucketEpoch, epoch, seen) == seen;
+        return reset || Volatile.Read(ref bucketEpoch) == epoch;
     }
 
     public (int First, int Second) Sum(long timestamp)

@@ -78,7 +78,8 @@ internal sealed partial class LlmCostMeter
         a.Cost = cost;
         a.UsageEstimated = usage.Estimated;
 
-        var route = options?.ModelId;
+        // The route routing chose (on the way back, inside this stage) names the call better than the caller's model id.
+        var route = info.Route?.Route ?? options?.ModelId;
         var tenant = options.GetTenant();
         if (MeteringDiagnostics.Tokens.Enabled || MeteringDiagnostics.Cost.Enabled || MeteringDiagnostics.Unpriced.Enabled || MeteringDiagnostics.CachedTokens.Enabled)
         {
@@ -97,7 +98,7 @@ internal sealed partial class LlmCostMeter
             info.Annotations.CostSaved = saved;
         }
 
-        var route = options?.ModelId;
+        var route = info?.Route?.Route ?? options?.ModelId;
         var tenant = options.GetTenant();
         if (saved is { } s && MeteringDiagnostics.CostSaved.Enabled)
         {

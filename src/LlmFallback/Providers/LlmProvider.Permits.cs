@@ -43,7 +43,7 @@ public sealed partial class LlmProvider
         }
 
         refusal = LlmRefusal.None;
-        permit = new ProviderPermit { Provider = this, Probe = probe, Sequence = Breaker.Sequence, RampEpoch = rampEpoch, Counted = EnterInFlight() };
+        permit = new ProviderPermit { Provider = this, Probe = probe, Sequence = Breaker.Sequence, Started = now, RampEpoch = rampEpoch, Counted = EnterInFlight() };
         return true;
     }
 
@@ -85,8 +85,8 @@ public sealed partial class LlmProvider
         }
     }
 
-    /// <summary>Reports a call that answered at <paramref name="now"/>; the permit is settled.</summary>
-    internal void Succeed(ref ProviderPermit permit, long now)
+    /// <summary>Reports a call that answered; the permit is settled.</summary>
+    internal void Succeed(ref ProviderPermit permit)
     {
         Accept(ref permit);
         if (!permit.Held)
@@ -101,7 +101,7 @@ public sealed partial class LlmProvider
         }
         else
         {
-            Breaker.OnSuccess(now, permit.Probe);
+            Breaker.OnSuccess(permit.Probe);
         }
 
         if (!wasClosed && Breaker.State == LlmCircuitState.Closed)
@@ -134,10 +134,10 @@ public sealed partial class LlmProvider
                 Breaker.Isolate(now, Policy.CircuitBreaker.BreakDuration, kind);
                 break;
             case HealthVerdict.Failure when !permit.Panic:
-                Breaker.OnFailure(now, permit.Probe, kind, permit.Sequence);
+                Breaker.OnFailure(now, permit.Probe, kind, permit.Sequence, permit.Started);
                 break;
             default:
-                ReleaseNeutral(ref permit, now);
+                ReleaseNeutral(ref permit);
                 break;
         }
 
@@ -146,7 +146,7 @@ public sealed partial class LlmProvider
     }
 
     /// <summary>Reports a call that ended without a verdict (the caller cancelled or stopped reading); the permit is settled.</summary>
-    internal void Release(ref ProviderPermit permit, long now)
+    internal void Release(ref ProviderPermit permit)
     {
         if (permit.RampEpoch != 0)
         {
@@ -156,20 +156,20 @@ public sealed partial class LlmProvider
 
         if (permit.Held)
         {
-            ReleaseNeutral(ref permit, now);
+            ReleaseNeutral(ref permit);
             LeaveInFlight(permit);
             permit = default;
         }
     }
 
-    private void ReleaseNeutral(ref ProviderPermit permit, long now)
+    private void ReleaseNeutral(ref ProviderPermit permit)
     {
         if (permit.Panic)
         {
             return;
         }
 
-        Breaker.OnNeutral(now, permit.Probe);
+        Breaker.OnNeutral(permit.Probe, permit.Started);
         if (permit.Probe != 0)
         {
             // The probe slot is free again: a waiting request may take it.

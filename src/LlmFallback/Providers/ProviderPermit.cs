@@ -36,6 +36,9 @@ internal struct ProviderPermit
     /// <summary>The breaker's failure sequence when the call started (its streak rule).</summary>
     public long Sequence;
 
+    /// <summary>When the call started: its cohort in the breaker's window.</summary>
+    public long Started;
+
     /// <summary>The upstream's ramp epoch while the call holds a ramp slot, else 0.</summary>
     public int RampEpoch;
 

@@ -1,13 +1,15 @@
 namespace LlmFallback;
 
 /// <summary>
-/// One provider's circuit breaker. Its window counts calls started, answered and failed; it judges the failures
-/// against the larger of the calls started and the calls completed in the window, so calls still in flight count as
-/// not failed: in a burst, fast failures are weighed against the slow successes still streaming instead of against
-/// nothing, while calls that hang until they time out (started as often as they fail) add nothing to the judged calls.
-/// It opens only when the failure ratio is, with 99.9% confidence, at least the configured ratio (the Wilson score lower
-/// bound), so a provider that answers 70% of calls is never opened by chance, while a provider that fails every call
-/// is opened once <see cref="LlmCircuitBreakerOptions.MinimumThroughput"/> calls have been judged.
+/// One provider's circuit breaker. Its window counts calls by the moment they started (<see cref="CohortWindow"/>) and
+/// judges the failures of those calls against all of them, so calls still in flight count as not failed: in a burst,
+/// fast failures are weighed against the slow successes still streaming instead of against nothing. A failure is judged
+/// in the window that ends when its call started, among calls that have had at least as long to end: when traffic
+/// drains or pauses, the late failures of calls that stalled until they timed out are weighed against the calls that
+/// started with them, not against an empty window. It opens only when the failure ratio is, with 99.9% confidence, at
+/// least the configured ratio (the Wilson score lower bound), so a provider that answers 70% of calls is never opened by
+/// chance, while a provider that fails every call is opened once <see cref="LlmCircuitBreakerOptions.MinimumThroughput"/>
+/// calls have been judged.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -36,7 +38,7 @@ internal sealed partial class CircuitBreaker
     private readonly int _minimumThroughput;
     private readonly int _consecutiveLimit;
     private readonly long _breakTicks;
-    private readonly SlidingWindowCounter _window;
+    private readonly CohortWindow _window;
     private readonly Lock _gate = new();
     private int _state;
     private long _openUntil;
@@ -57,7 +59,7 @@ internal sealed partial class CircuitBreaker
         _minimumThroughput = options.MinimumThroughput;
         _consecutiveLimit = options.ConsecutiveFailures;
         _breakTicks = _clock.ToTimestamps(options.BreakDuration);
-        _window = new SlidingWindowCounter(options.SamplingDuration, Buckets, _clock.Frequency);
+        _window = new CohortWindow(options.SamplingDuration, Buckets, _clock.Frequency);
     }
 
     /// <summary>Raised after a transition, outside the lock: (from, to, failure kind that caused it).</summary>
@@ -79,15 +81,10 @@ internal sealed partial class CircuitBreaker
     public long Sequence => Volatile.Read(ref _failureSequence);
 
     /// <summary>
-    /// Gets the calls judged in the current window (the larger of those started and those completed: a started call
-    /// still in flight counts as not failed) and how many of them failed.
+    /// Gets the calls started in the current window (a call still in flight counts as not failed) and how many of them
+    /// failed.
     /// </summary>
-    public (int Judged, int Failed) GetWindow(long now)
-    {
-        var (started, succeeded, failed) = _window.SumAll(now);
-        var judged = Math.Max(started, succeeded + failed);
-        return (Math.Max(judged, 0), Math.Clamp(failed, 0, Math.Max(judged, 0)));
-    }
+    public (int Started, int Failed) GetWindow(long now) => _window.Sum(now);
 
     /// <summary>Asks for a call permit; a half-open breaker hands out its single probe (a non-zero <paramref name="probe"/>).</summary>
     public bool TryAcquire(long now, out long probe)
@@ -100,7 +97,7 @@ internal sealed partial class CircuitBreaker
 
         if (Volatile.Read(ref _state) == (int)LlmCircuitState.Closed)
         {
-            _window.Add(now, 1, 0);
+            _window.Start(now);
             return true;
         }
 
@@ -111,7 +108,7 @@ internal sealed partial class CircuitBreaker
             switch (previous)
             {
                 case LlmCircuitState.Closed:
-                    _window.Add(now, 1, 0);
+                    _window.Start(now);
                     return true;
                 case LlmCircuitState.Open when now < _openUntil:
                     return false;
@@ -136,20 +133,22 @@ internal sealed partial class CircuitBreaker
         return true;
     }
 
-    /// <summary>A call answered. A probe (or a panic call, see <see cref="OnPanicSuccess"/>) closes the breaker.</summary>
-    public void OnSuccess(long now, long probe)
+    /// <summary>
+    /// A call answered. A probe (or a panic call, see <see cref="OnPanicSuccess"/>) closes the breaker; any other success
+    /// breaks a failure streak (the window already counts the call as started and not failed).
+    /// </summary>
+    public void OnSuccess(long probe)
     {
         if (!_enabled)
         {
             return;
         }
 
-        // A probe closes a half-open breaker; a lost probe that reports late is an ordinary success, which is counted
-        // and breaks a failure streak.
+        // A probe closes a half-open breaker; a lost probe that reports late is an ordinary success, which breaks a
+        // failure streak.
         if ((probe == 0 || !TransitionIf(LlmCircuitState.Closed, probe, LlmCircuitState.HalfOpen, 0, 0, null))
             && Volatile.Read(ref _state) == (int)LlmCircuitState.Closed)
         {
-            _window.Add(now, 0, 1);
             if (Volatile.Read(ref _consecutive) != 0)
             {
                 Volatile.Write(ref _consecutive, 0);
@@ -162,7 +161,8 @@ internal sealed partial class CircuitBreaker
     /// <param name="probe">The call's probe id, or 0.</param>
     /// <param name="kind">The failure class.</param>
     /// <param name="startSequence">The <see cref="Sequence"/> read when the call started, for the sequential streak rule.</param>
-    public void OnFailure(long now, long probe, LlmFailureKind kind, long startSequence)
+    /// <param name="started">When the call started: its cohort in the window, and the end of the window it is judged in.</param>
+    public void OnFailure(long now, long probe, LlmFailureKind kind, long startSequence, long started)
     {
         if (!_enabled)
         {
@@ -182,14 +182,14 @@ internal sealed partial class CircuitBreaker
             return;
         }
 
-        _window.Add(now, 0, 0, 1);
+        var judged = _window.Fail(started);
         if (_consecutiveLimit > 0 && CountsInStreak(startSequence) >= _consecutiveLimit)
         {
             TransitionIf(LlmCircuitState.Open, 0, LlmCircuitState.Closed, now, _breakTicks, kind);
             return;
         }
 
-        var (n, k) = GetWindow(now);
+        var (n, k) = judged ? _window.Sum(Math.Min(started, now)) : default;
         if (n >= _minimumThroughput && WilsonLowerBound(k, n) >= _ratio)
         {
             TransitionIf(LlmCircuitState.Open, 0, LlmCircuitState.Closed, now, _breakTicks, kind);
@@ -200,7 +200,7 @@ internal sealed partial class CircuitBreaker
     /// An outcome that says nothing about the provider's health (a bad request, a cancellation): a probe gives its
     /// permit back; a closed-state call's start is taken out of the window, so it is neither judged nor in flight.
     /// </summary>
-    public void OnNeutral(long now, long probe)
+    public void OnNeutral(long probe, long started)
     {
         if (!_enabled)
         {
@@ -213,7 +213,7 @@ internal sealed partial class CircuitBreaker
         }
         else if (Volatile.Read(ref _state) == (int)LlmCircuitState.Closed)
         {
-            _window.Add(now, -1, 0);
+            _window.Unstart(started);
         }
     }
 

@@ -6,7 +6,9 @@ namespace LlmFallback;
 /// The ratio rule: within <see cref="SamplingDuration"/>, at least <see cref="MinimumThroughput"/> calls were started
 /// and the share that failed is, with 99.9% confidence (the lower bound of the Wilson score interval), at least
 /// <see cref="FailureRatio"/>. Calls still in flight count as started and not failed, so in a burst the fast failures
-/// are weighed against the slow successes still streaming. A provider that fails 30% of calls is never opened by
+/// are weighed against the slow successes still streaming. Calls are counted by when they started, and a failure is judged
+/// among the calls started in the <see cref="SamplingDuration"/> before its own call started, so a stream that stalls
+/// until its idle timeout is judged with the calls that started with it. A provider that fails 30% of calls is never opened by
 /// chance; one that fails every call opens once <see cref="MinimumThroughput"/> calls have started and nearly all failed.
 /// </para>
 /// <para>

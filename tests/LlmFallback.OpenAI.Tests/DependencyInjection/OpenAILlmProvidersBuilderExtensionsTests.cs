@@ -209,7 +209,8 @@ public sealed class OpenAILlmProvidersBuilderExtensionsTests : IAsyncLifetime
         var ex = await Assert.ThrowsAnyAsync<Exception>(() => provider.Client.GetResponseAsync(TestProviders.Conversation, cancellationToken: TestContext.Current.CancellationToken));
 
         Assert.Equal(LlmFailureKind.Timeout, provider.Classify(ex).Kind);
-        Assert.Single(_server.Requests);
+        // No SDK retry after the timeout. On a loaded machine the 30 ms may even pass before the request is read.
+        Assert.InRange(_server.Requests.Count, 0, 1);
     }
 
     [Fact]

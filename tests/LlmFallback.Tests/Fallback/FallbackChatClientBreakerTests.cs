@@ -167,6 +167,27 @@ public sealed class FallbackChatClientBreakerTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_UnavailableWithRetryAfter_CoolsDownForThatLongAndCountsAsBreakerFailure()
+    {
+        var f = new FallbackFixture();
+        var primary = f.Always(Script.Status(503, retryAfter: TimeSpan.FromSeconds(120)));
+        var secondary = f.Always(Script.Answer("from b"));
+        var a = f.Provider("a", primary, o => Breaker(o, consecutiveFailures: 5));
+        using var client = f.Client([a, f.Provider("b", secondary)]);
+
+        var first = await client.GetResponseAsync("1", cancellationToken: Ct);
+        f.Advance(TimeSpan.FromSeconds(119));
+        var second = await client.GetResponseAsync("2", cancellationToken: Ct);
+
+        // The server asked for two minutes: no call until then (past MaxRetryAfter, so no retry either).
+        Assert.Equal(("from b", "from b", 1), (first.Text, second.Text, primary.CallCount));
+        Assert.Equal((LlmCircuitState.Closed, 1), (a.GetHealth().State, a.GetHealth().ConsecutiveFailures));
+        f.Advance(TimeSpan.FromSeconds(1));
+        await client.GetResponseAsync("3", cancellationToken: Ct);
+        Assert.Equal(2, primary.CallCount);
+    }
+
+    [Fact]
     public async Task GetResponseAsync_RateLimitedWithoutRetryAfter_CountsAsBreakerFailure()
     {
         var f = new FallbackFixture();

@@ -80,7 +80,7 @@ public sealed class FallbackChatClientProviderLimitTests
         var a = f.Provider("a", f.Always(Script.Answer("x")), o => o.Limits.RequestsPerMinute = 1);
         var now = a.Clock.Now;
         Assert.True(a.TryAcquire(now, out var permit, out _));
-        a.Succeed(ref permit, now);
+        a.Succeed(ref permit);
 
         Assert.False(a.TryAcquire(now, out _, out var refusal));
 

@@ -265,11 +265,11 @@ public class LlmProvidersHealthCheckTests
             breaker.TryAcquire(now, out _);
             if (i < failed)
             {
-                breaker.OnFailure(now, 0, LlmFailureKind.ServerError, breaker.Sequence);
+                breaker.OnFailure(now, 0, LlmFailureKind.ServerError, breaker.Sequence, now);
             }
             else
             {
-                breaker.OnSuccess(now, 0);
+                breaker.OnSuccess(0);
             }
         }
     }

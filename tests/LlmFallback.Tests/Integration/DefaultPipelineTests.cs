@@ -94,6 +94,23 @@ public sealed class DefaultPipelineTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_DefaultRouteChosen_TheLedgerCountsTheCallUnderTheRoute()
+    {
+        var time = new FakeTimeProvider();
+        var primary = ScriptedChatClient.Always(Script.Answer("hi", "gpt-4o-mini", new UsageDetails { InputTokenCount = 10, OutputTokenCount = 5 }), time);
+        var secondary = ScriptedChatClient.Always(Script.Answer("unused"), time);
+        using var sp = Build(primary, secondary, Settings(("Llm:Routes:cheap:0", "primary"), ("Llm:Routing:DefaultRoute", "cheap")), time);
+        var chat = sp.GetRequiredService<IChatClient>();
+
+        var response = await chat.GetResponseAsync("hello", cancellationToken: Ct);
+
+        Assert.Equal("cheap", response.GetLlmCallInfo()!.Route!.Route);
+        var ledger = sp.GetRequiredService<ICostLedger>();
+        var totals = await ledger.GetTotalsAsync(LlmCostDimension.Route, "cheap", time.GetUtcNow().AddHours(-1), time.GetUtcNow().AddHours(1), Ct);
+        Assert.Equal(1, totals.Calls);
+    }
+
+    [Fact]
     public void UseLlmFallbackDefaults_OnlyRegisteredStagesAreAdded()
     {
         var time = new FakeTimeProvider();

@@ -17,12 +17,12 @@ public sealed class LlmProviderLoadTests
         Assert.True(provider.TryAcquire(now, out var released, out _));
         Assert.Equal(3, provider.InFlight);
 
-        provider.Succeed(ref answered, now);
-        provider.Succeed(ref answered, now);
+        provider.Succeed(ref answered);
+        provider.Succeed(ref answered);
         provider.Fail(ref failed, now, LlmFailureKind.ServerError, LlmProvider.HealthVerdict.Failure);
         Assert.Equal(1, provider.InFlight);
-        provider.Release(ref released, now);
-        provider.Release(ref released, now);
+        provider.Release(ref released);
+        provider.Release(ref released);
 
         Assert.Equal(0, provider.InFlight);
     }
@@ -38,10 +38,10 @@ public sealed class LlmProviderLoadTests
 
         provider.TrackLoad();
         Assert.True(provider.TryAcquire(now, out var after, out _));
-        provider.Succeed(ref before, now);
+        provider.Succeed(ref before);
 
         Assert.Equal(1, provider.InFlight);
-        provider.Succeed(ref after, now);
+        provider.Succeed(ref after);
         Assert.Equal(0, provider.InFlight);
     }
 

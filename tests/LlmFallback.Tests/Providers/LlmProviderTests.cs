@@ -106,7 +106,7 @@ public class LlmProviderTests
         for (var i = 0; i < 15; i++)
         {
             provider.Breaker.TryAcquire(_time.GetTimestamp(), out _);
-            provider.Breaker.OnFailure(_time.GetTimestamp(), probe: 0, LlmFailureKind.Transport, provider.Breaker.Sequence);
+            provider.Breaker.OnFailure(_time.GetTimestamp(), probe: 0, LlmFailureKind.Transport, provider.Breaker.Sequence, _time.GetTimestamp());
         }
 
         _time.Advance(TimeSpan.FromSeconds(4));
@@ -253,7 +253,7 @@ public class LlmProviderTests
         provider.Breaker.Isolate(_time.GetTimestamp(), TimeSpan.Zero, LlmFailureKind.Authentication);
         _time.Advance(TimeSpan.FromSeconds(15));
         provider.Breaker.TryAcquire(_time.GetTimestamp(), out var probe);
-        provider.Breaker.OnSuccess(_time.GetTimestamp(), probe);
+        provider.Breaker.OnSuccess(probe);
 
         var logs = loggerProvider.Collector.GetSnapshot();
         Assert.Equal(
@@ -279,12 +279,12 @@ public class LlmProviderTests
         for (var i = 0; i < 20; i++)
         {
             provider.Breaker.TryAcquire(_time.GetTimestamp(), out _);
-            provider.Breaker.OnFailure(_time.GetTimestamp(), probe: 0, LlmFailureKind.ServerError, provider.Breaker.Sequence);
+            provider.Breaker.OnFailure(_time.GetTimestamp(), probe: 0, LlmFailureKind.ServerError, provider.Breaker.Sequence, _time.GetTimestamp());
         }
 
         _time.Advance(TimeSpan.FromSeconds(15));
         provider.Breaker.TryAcquire(_time.GetTimestamp(), out var probe);
-        provider.Breaker.OnFailure(_time.GetTimestamp(), probe, LlmFailureKind.Timeout, 0);
+        provider.Breaker.OnFailure(_time.GetTimestamp(), probe, LlmFailureKind.Timeout, 0, _time.GetTimestamp());
 
         var mine = collector.GetMeasurementSnapshot().Where(m => Equals(m.Tags["llmfallback.provider"], name)).ToList();
         Assert.Equal(

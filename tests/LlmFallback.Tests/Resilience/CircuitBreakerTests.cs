@@ -43,7 +43,7 @@ public class CircuitBreakerTests
         var breaker = Create(o => o.ConsecutiveFailures = 3);
 
         Fail(breaker, 2);
-        breaker.OnSuccess(Now, probe: 0);
+        breaker.OnSuccess(probe: 0);
         Fail(breaker, 2);
 
         Assert.Equal(LlmCircuitState.Closed, breaker.State);
@@ -110,6 +110,7 @@ public class CircuitBreakerTests
 
         // 500 calls start together; the 150 that fail return at once while the 350 good ones are still streaming.
         var permits = new (long Probe, long Sequence)[500];
+        var started = Now;
         for (var i = 0; i < permits.Length; i++)
         {
             Assert.True(breaker.TryAcquire(Now, out var probe));
@@ -119,7 +120,7 @@ public class CircuitBreakerTests
         _time.Advance(TimeSpan.FromMilliseconds(5));
         for (var i = 0; i < 150; i++)
         {
-            breaker.OnFailure(Now, permits[i].Probe, LlmFailureKind.ServerError, permits[i].Sequence);
+            breaker.OnFailure(Now, permits[i].Probe, LlmFailureKind.ServerError, permits[i].Sequence, started);
         }
 
         Assert.Equal(LlmCircuitState.Closed, breaker.State);
@@ -127,7 +128,7 @@ public class CircuitBreakerTests
         _time.Advance(TimeSpan.FromSeconds(1));
         for (var i = 150; i < permits.Length; i++)
         {
-            breaker.OnSuccess(Now, permits[i].Probe);
+            breaker.OnSuccess(permits[i].Probe);
         }
 
         Assert.Equal(LlmCircuitState.Closed, breaker.State);
@@ -142,6 +143,7 @@ public class CircuitBreakerTests
         // every 5 s (the provider is cooling down or ramping up). Judged against the few new starts alone, the old
         // burst's failures would look like a dead provider.
         var burst = new (long Probe, long Sequence)[100];
+        var started = Now;
         for (var i = 0; i < burst.Length; i++)
         {
             Assert.True(breaker.TryAcquire(Now, out var probe));
@@ -154,11 +156,11 @@ public class CircuitBreakerTests
             _time.Advance(TimeSpan.FromMilliseconds(200));
             if (i % 10 < 3)
             {
-                breaker.OnFailure(Now, burst[i].Probe, LlmFailureKind.ServerError, burst[i].Sequence);
+                breaker.OnFailure(Now, burst[i].Probe, LlmFailureKind.ServerError, burst[i].Sequence, started);
             }
             else
             {
-                breaker.OnSuccess(Now, burst[i].Probe);
+                breaker.OnSuccess(burst[i].Probe);
             }
 
             if (i % 25 == 0)
@@ -184,7 +186,7 @@ public class CircuitBreakerTests
             while (hanging.Count > 0 && Now - hanging.Peek().Started >= 120 * _time.TimestampFrequency)
             {
                 var call = hanging.Dequeue();
-                breaker.OnFailure(Now, call.Probe, LlmFailureKind.Timeout, call.Sequence);
+                breaker.OnFailure(Now, call.Probe, LlmFailureKind.Timeout, call.Sequence, call.Started);
             }
 
             _time.Advance(TimeSpan.FromSeconds(1));
@@ -195,10 +197,105 @@ public class CircuitBreakerTests
     }
 
     [Fact]
+    public void OnFailure_StalledStreamsTimeOutAfterTrafficDrained_StaysClosed()
+    {
+        var breaker = Create();
+        var stalled = new Queue<(long Started, long Probe, long Sequence)>();
+
+        // 20 calls a second for a minute, 70% answering within a second, 30% failing: a quarter of the failures are
+        // streams that stall and time out 35 s later, the rest fail at once. Then the traffic stops, and the stalled
+        // streams of the last 35 s keep timing out, into a window where nothing else starts.
+        var random = new Random(7);
+        for (var tick = 0; tick < 60 * 20; tick++)
+        {
+            for (var i = 0; i < 1; i++)
+            {
+                Assert.True(breaker.TryAcquire(Now, out var probe));
+                var roll = random.NextDouble();
+                if (roll < 0.075)
+                {
+                    stalled.Enqueue((Now, probe, breaker.Sequence));
+                }
+                else if (roll < 0.3)
+                {
+                    breaker.OnFailure(Now, probe, LlmFailureKind.ServerError, breaker.Sequence, Now);
+                }
+                else
+                {
+                    breaker.OnSuccess(probe);
+                }
+            }
+
+            TimeOut(stalled, breaker);
+            _time.Advance(TimeSpan.FromMilliseconds(50));
+        }
+
+        Assert.Equal(LlmCircuitState.Closed, breaker.State);
+        var left = stalled.Count;
+        for (var second = 0; second < 40; second++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            TimeOut(stalled, breaker);
+        }
+
+        Assert.True(left >= 30, $"the drain must hold many stalled streams ({left})");
+        Assert.Empty(stalled);
+        Assert.Equal(LlmCircuitState.Closed, breaker.State);
+        Assert.Empty(_transitions);
+
+        void TimeOut(Queue<(long Started, long Probe, long Sequence)> calls, CircuitBreaker b)
+        {
+            while (calls.Count > 0 && Now - calls.Peek().Started >= 35 * _time.TimestampFrequency)
+            {
+                var call = calls.Dequeue();
+                b.OnFailure(Now, call.Probe, LlmFailureKind.Timeout, call.Sequence, call.Started);
+            }
+        }
+    }
+
+    [Fact]
+    public void OnFailure_LongCallsOfADeadCohortFailLate_Opens()
+    {
+        var breaker = Create(o => o.ConsecutiveFailures = 0);
+        var started = Now;
+        var calls = new (long Probe, long Sequence)[40];
+        for (var i = 0; i < calls.Length; i++)
+        {
+            Assert.True(breaker.TryAcquire(Now, out var probe));
+            calls[i] = (probe, breaker.Sequence);
+        }
+
+        // Every call of the cohort stalls and times out 45 s later, after the window moved on: judged with its cohort.
+        _time.Advance(TimeSpan.FromSeconds(45));
+        for (var i = 0; i < calls.Length && breaker.State == LlmCircuitState.Closed; i++)
+        {
+            breaker.OnFailure(Now, calls[i].Probe, LlmFailureKind.Timeout, calls[i].Sequence, started);
+        }
+
+        Assert.Equal(LlmCircuitState.Open, breaker.State);
+        Assert.Equal((0, 0), breaker.GetWindow(Now)); // the current window has seen no call start
+    }
+
+    [Fact]
+    public void OnFailure_CallOlderThanTheRetainedWindows_IsNotJudgedByTheRatio()
+    {
+        var breaker = Create(o => { o.ConsecutiveFailures = 0; o.MinimumThroughput = 1; });
+        var started = Now;
+        Assert.True(breaker.TryAcquire(Now, out var probe));
+        var sequence = breaker.Sequence;
+
+        _time.Advance(TimeSpan.FromSeconds(30 * CohortWindow.RetainedWindows));
+        breaker.OnFailure(Now, probe, LlmFailureKind.Timeout, sequence, started);
+
+        Assert.Equal(LlmCircuitState.Closed, breaker.State);
+    }
+
+    [Fact]
     public void OnFailure_BurstWhereEveryCallFails_Opens()
     {
         var breaker = Create();
         var permits = new (long Probe, long Sequence)[64];
+        var started = Now;
         for (var i = 0; i < permits.Length; i++)
         {
             Assert.True(breaker.TryAcquire(Now, out var probe));
@@ -207,7 +304,7 @@ public class CircuitBreakerTests
 
         for (var i = 0; i < permits.Length && breaker.State == LlmCircuitState.Closed; i++)
         {
-            breaker.OnFailure(Now, permits[i].Probe, LlmFailureKind.ServerError, permits[i].Sequence);
+            breaker.OnFailure(Now, permits[i].Probe, LlmFailureKind.ServerError, permits[i].Sequence, started);
         }
 
         Assert.Equal(LlmCircuitState.Open, breaker.State);
@@ -222,7 +319,7 @@ public class CircuitBreakerTests
         for (var i = 0; i < 100; i++)
         {
             Assert.True(breaker.TryAcquire(Now, out var probe));
-            breaker.OnNeutral(Now, probe);
+            breaker.OnNeutral(probe, Now);
         }
 
         Fail(breaker, 10);
@@ -329,7 +426,7 @@ public class CircuitBreakerTests
         _time.Advance(Break);
         Assert.True(breaker.TryAcquire(Now, out var probe));
 
-        breaker.OnSuccess(Now, probe);
+        breaker.OnSuccess(probe);
 
         Assert.Equal(LlmCircuitState.Closed, breaker.State);
         Assert.Equal(0, breaker.ConsecutiveFailures);
@@ -347,7 +444,7 @@ public class CircuitBreakerTests
         _time.Advance(Break);
         Assert.True(breaker.TryAcquire(Now, out var probe));
 
-        breaker.OnFailure(Now, probe, LlmFailureKind.Transport, breaker.Sequence);
+        breaker.OnFailure(Now, probe, LlmFailureKind.Transport, breaker.Sequence, Now);
 
         Assert.Equal(LlmCircuitState.Open, breaker.State);
         Assert.Equal((LlmCircuitState.HalfOpen, LlmCircuitState.Open, (LlmFailureKind?)LlmFailureKind.Transport), _transitions[^1]);
@@ -366,7 +463,7 @@ public class CircuitBreakerTests
         _time.Advance(Break);
         Assert.True(breaker.TryAcquire(Now, out var probe));
 
-        breaker.OnNeutral(Now, probe);
+        breaker.OnNeutral(probe, Now);
 
         Assert.Equal(LlmCircuitState.HalfOpen, breaker.State);
         Assert.True(breaker.TryAcquire(Now, out var next));
@@ -381,7 +478,7 @@ public class CircuitBreakerTests
         _time.Advance(Break);
         Assert.True(breaker.TryAcquire(Now, out _));
 
-        breaker.OnNeutral(Now, probe: 0);
+        breaker.OnNeutral(probe: 0, Now);
 
         Assert.False(breaker.TryAcquire(Now, out _));
     }
@@ -412,10 +509,10 @@ public class CircuitBreakerTests
         Assert.True(breaker.TryAcquire(Now, out var replacement));
         Assert.NotEqual(lost, replacement);
 
-        breaker.OnNeutral(Now, lost);
+        breaker.OnNeutral(lost, Now);
 
         Assert.False(breaker.TryAcquire(Now, out _)); // still exactly one probe in flight
-        breaker.OnNeutral(Now, replacement);
+        breaker.OnNeutral(replacement, Now);
         Assert.True(breaker.TryAcquire(Now, out var next));
         Assert.NotEqual(0, next);
     }
@@ -428,11 +525,11 @@ public class CircuitBreakerTests
         Assert.True(breaker.TryAcquire(Now, out var lost));
         _time.Advance(Break + TimeSpan.FromSeconds(1));
         Assert.True(breaker.TryAcquire(Now, out var replacement));
-        breaker.OnSuccess(Now, replacement);
+        breaker.OnSuccess(replacement);
         Assert.Equal(LlmCircuitState.Closed, breaker.State);
 
         // The first probe finally times out (attempt timeouts are longer than breaks).
-        breaker.OnFailure(Now, lost, LlmFailureKind.Timeout, breaker.Sequence);
+        breaker.OnFailure(Now, lost, LlmFailureKind.Timeout, breaker.Sequence, Now);
 
         Assert.Equal(LlmCircuitState.Closed, breaker.State);
         Assert.Equal(1, breaker.ConsecutiveFailures);
@@ -445,7 +542,7 @@ public class CircuitBreakerTests
         var until = breaker.OpenUntil;
         _time.Advance(TimeSpan.FromSeconds(5));
 
-        breaker.OnFailure(Now, probe: 0, LlmFailureKind.RateLimited, breaker.Sequence);
+        breaker.OnFailure(Now, probe: 0, LlmFailureKind.RateLimited, breaker.Sequence, Now);
 
         Assert.Equal(until, breaker.OpenUntil);
         Assert.Equal(LlmFailureKind.RateLimited, breaker.LastFailureKind);
@@ -457,7 +554,7 @@ public class CircuitBreakerTests
     {
         var breaker = Opened();
 
-        breaker.OnSuccess(Now, probe: 0);
+        breaker.OnSuccess(probe: 0);
 
         Assert.Equal(LlmCircuitState.Open, breaker.State);
     }
@@ -526,10 +623,10 @@ public class CircuitBreakerTests
         Fail(breaker, 1, LlmFailureKind.ServerError);
         _time.Advance(Break);
         breaker.TryAcquire(Now, out var probe1);
-        breaker.OnFailure(Now, probe1, LlmFailureKind.Timeout, breaker.Sequence);
+        breaker.OnFailure(Now, probe1, LlmFailureKind.Timeout, breaker.Sequence, Now);
         _time.Advance(Break);
         breaker.TryAcquire(Now, out var probe2);
-        breaker.OnSuccess(Now, probe2);
+        breaker.OnSuccess(probe2);
 
         Assert.Equal(
             [
@@ -581,7 +678,7 @@ public class CircuitBreakerTests
             using var start = new Barrier(2);
             var now = Now;
             await Task.WhenAll(
-                Task.Run(() => { start.SignalAndWait(TestContext.Current.CancellationToken); breaker.OnSuccess(now, probe); }, TestContext.Current.CancellationToken),
+                Task.Run(() => { start.SignalAndWait(TestContext.Current.CancellationToken); breaker.OnSuccess(probe); }, TestContext.Current.CancellationToken),
                 Task.Run(() => { start.SignalAndWait(TestContext.Current.CancellationToken); breaker.Isolate(now, TimeSpan.FromMinutes(1), LlmFailureKind.Authentication); }, TestContext.Current.CancellationToken));
 
             Assert.Equal(LlmCircuitState.Open, breaker.State);
@@ -612,7 +709,7 @@ public class CircuitBreakerTests
         {
             var allowed = breaker.TryAcquire(Now, out var probe);
             var sequence = breaker.Sequence;
-            breaker.OnFailure(Now, allowed ? probe : 0, kind, sequence);
+            breaker.OnFailure(Now, allowed ? probe : 0, kind, sequence, Now);
         }
     }
 
@@ -621,7 +718,7 @@ public class CircuitBreakerTests
         for (var i = 0; i < count; i++)
         {
             Assert.True(breaker.TryAcquire(Now, out var probe));
-            breaker.OnSuccess(Now, probe);
+            breaker.OnSuccess(probe);
         }
     }
 }

@@ -63,7 +63,7 @@ public sealed class RouteStrategiesTests
         Assert.Equal(1, f["a"].InFlight);
         Assert.All(plans, p => Assert.Equal("a", p[2]));
         Assert.InRange(plans.Count(p => p[0] == "b") / (double)Draws, 0.47, 0.53);
-        f["a"].Release(ref permit, f["a"].Clock.Now);
+        f["a"].Release(ref permit);
         Assert.Equal(0, f["a"].InFlight);
     }
 
@@ -203,7 +203,7 @@ public sealed class RouteStrategiesTests
     {
         var now = provider.Clock.Now;
         Assert.True(provider.TryAcquire(now, out var permit, out _));
-        provider.Succeed(ref permit, now);
+        provider.Succeed(ref permit);
         return provider.Name;
     }
 }

@@ -1,0 +1,2 @@
+global using LlmFallback;
+global using Microsoft.Extensions.AI;

@@ -1,0 +1,104 @@
+using System.Text.Json;
+using LlmFallback.Samples.Gateway.Wire;
+
+namespace LlmFallback.Samples.Gateway.Mapping;
+
+internal static partial class RequestMapper
+{
+    private static readonly JsonElement EmptySchema = JsonDocument.Parse("""{"type":"object","properties":{}}""").RootElement;
+
+    private static void MapTools(ChatCompletionRequest request, ChatOptions options)
+    {
+        if (request.Tools is { Count: > 0 } tools)
+        {
+            var list = new List<AITool>(tools.Count);
+            for (var i = 0; i < tools.Count; i++)
+            {
+                var at = $"tools[{i}]";
+                var function = tools[i]?.Function;
+                Check(tools[i]?.Type == "function" && function is not null, at, $"'{at}' must be a tool of type 'function' with a 'function' object.");
+                Check(IsToolName(function!.Name), at + ".function.name", $"'{at}.function.name' must be 1 to 64 letters, digits, '_' or '-'.");
+                Check(function.Parameters is null or { ValueKind: JsonValueKind.Object }, at + ".function.parameters", $"'{at}.function.parameters' must be a JSON schema object.");
+                list.Add(AIFunctionFactory.CreateDeclaration(function.Name!, function.Description, function.Parameters ?? EmptySchema));
+            }
+
+            options.Tools = list;
+        }
+
+        options.ToolMode = ToolChoice(request.ToolChoice);
+    }
+
+    private static ChatToolMode? ToolChoice(JsonElement? choice)
+    {
+        if (choice is not { } value || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            return value.GetString() switch
+            {
+                "auto" => ChatToolMode.Auto,
+                "none" => ChatToolMode.None,
+                "required" => ChatToolMode.RequireAny,
+                _ => throw GatewayRequestException.Invalid("tool_choice", "'tool_choice' must be 'none', 'auto', 'required' or a function."),
+            };
+        }
+
+        Check(value.ValueKind == JsonValueKind.Object && value.TryGetProperty("function", out var function) && function.ValueKind == JsonValueKind.Object
+            && function.TryGetProperty("name", out var name) && IsToolName(name.GetString()), "tool_choice", "'tool_choice' must be 'none', 'auto', 'required' or a function.");
+        return ChatToolMode.RequireSpecific(value.GetProperty("function").GetProperty("name").GetString()!);
+    }
+
+    /// <summary>An assistant message's tool call; its arguments must be a JSON object.</summary>
+    private static FunctionCallContent MapToolCall(WireToolCall? call, string at)
+    {
+        Check(call is { Type: "function" or null, Function: not null } && !string.IsNullOrEmpty(call.Id), at, $"'{at}' must be a function call with an 'id'.");
+        Check(IsToolName(call!.Function!.Name), at + ".function.name", $"'{at}.function.name' must be 1 to 64 letters, digits, '_' or '-'.");
+        return new FunctionCallContent(call.Id!, call.Function.Name!, Arguments(call.Function.Arguments, at + ".function.arguments"));
+    }
+
+    private static Dictionary<string, object?> Arguments(string? json, string at)
+    {
+        var arguments = new Dictionary<string, object?>(StringComparer.Ordinal);
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return arguments;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            Check(document.RootElement.ValueKind == JsonValueKind.Object, at, $"'{at}' must be a JSON object.");
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                arguments[property.Name] = property.Value.Clone();
+            }
+        }
+        catch (JsonException)
+        {
+            throw GatewayRequestException.Invalid(at, $"'{at}' is not valid JSON.");
+        }
+
+        return arguments;
+    }
+
+    private static bool IsToolName(string? name)
+    {
+        if (name is not { Length: > 0 and <= 64 })
+        {
+            return false;
+        }
+
+        foreach (var c in name)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not '_' and not '-')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
