@@ -62,20 +62,12 @@ public sealed partial class FallbackChatClient
             case LlmFailureKind.RateLimited when failure.RetryAfter is { } retryAfter:
                 // A Retry-After is a cool-down on the upstream, seen by every provider that shares it, and no verdict
                 // on health: the provider said exactly what it needs.
-                provider.CoolDown(now, retryAfter < LlmRetryAfter.MaxValue ? retryAfter : LlmRetryAfter.MaxValue);
-                Log.CoolingDown(_logger, provider.UpstreamName, retryAfter);
-                return retryAfter <= policy.MaxRetryAfter && retriesLeft && TryDrawRetry(provider)
-                    ? (LlmAttemptDecision.Retried, retryAfter, LlmProvider.HealthVerdict.Neutral)
-                    : (LlmAttemptDecision.FailedOver, TimeSpan.Zero, LlmProvider.HealthVerdict.Neutral);
+                return CoolDown(provider, now, retryAfter, retriesLeft, LlmProvider.HealthVerdict.Neutral);
 
             case LlmFailureKind.ServerError when failure.RetryAfter is { } retryAfter:
                 // A 503 with Retry-After (overload, maintenance): the server said when to come back, so the upstream
                 // cools down as for a rate limit, but the failure still speaks about its health.
-                provider.Upstream.CoolDownUntil(now + ToTimestampTicks(retryAfter));
-                Log.CoolingDown(_logger, provider.UpstreamName, retryAfter);
-                return retryAfter <= policy.MaxRetryAfter && retriesLeft && TryDrawRetry(provider)
-                    ? (LlmAttemptDecision.Retried, retryAfter, LlmProvider.HealthVerdict.Failure)
-                    : (LlmAttemptDecision.FailedOver, TimeSpan.Zero, LlmProvider.HealthVerdict.Failure);
+                return CoolDown(provider, now, retryAfter, retriesLeft, LlmProvider.HealthVerdict.Failure);
 
             case LlmFailureKind.RateLimited:
             case LlmFailureKind.ServerError:
@@ -110,6 +102,16 @@ public sealed partial class FallbackChatClient
                 // health, and nothing to gain from asking it again.
                 return (LlmAttemptDecision.FailedOver, TimeSpan.Zero, LlmProvider.HealthVerdict.Neutral);
         }
+    }
+
+    /// <summary>The upstream asked to wait: it cools down that long; the request waits it out and retries, or fails over.</summary>
+    private (LlmAttemptDecision Decision, TimeSpan Delay, LlmProvider.HealthVerdict Verdict) CoolDown(LlmProvider provider, long now, TimeSpan retryAfter, bool retriesLeft, LlmProvider.HealthVerdict verdict)
+    {
+        provider.CoolDown(now, retryAfter < LlmRetryAfter.MaxValue ? retryAfter : LlmRetryAfter.MaxValue);
+        Log.CoolingDown(_logger, provider.UpstreamName, retryAfter);
+        return retryAfter <= provider.Policy.MaxRetryAfter && retriesLeft && TryDrawRetry(provider)
+            ? (LlmAttemptDecision.Retried, retryAfter, verdict)
+            : (LlmAttemptDecision.FailedOver, TimeSpan.Zero, verdict);
     }
 
     private bool TryDrawRetry(LlmProvider provider)
