@@ -12,10 +12,12 @@ public sealed partial class FallbackChatClient
     {
         if (decision == LlmAttemptDecision.Retried)
         {
+            // The delay runs from the decision, not from whenever this continuation arms its timer.
             var resumeAt = decidedAt + ToTimestampTicks(delay);
-            if (delay > TimeSpan.Zero)
+            var remaining = delay - _clock.ElapsedSince(decidedAt);
+            if (remaining > TimeSpan.Zero)
             {
-                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(remaining, _time, cancellationToken).ConfigureAwait(false);
             }
 
             request.RetriesOnProvider++;
