@@ -22,6 +22,7 @@ internal sealed class CohortWindow
     private readonly Bucket[] _buckets;
     private readonly int _windowBuckets;
     private readonly long _bucketTicks;
+    private CurrentBucket _current = new(long.MinValue, 0, long.MaxValue, long.MinValue);
 
     public CohortWindow(TimeSpan window, int bucketsPerWindow, long timestampFrequency)
     {
@@ -32,10 +33,22 @@ internal sealed class CohortWindow
     }
 
     /// <summary>Counts a call that started at <paramref name="now"/>.</summary>
+    /// <remarks>
+    /// Every call passes through here, so the current bucket's span is cached in an immutable object, replaced (one small
+    /// allocation) only when time moves into the next bucket: no division on the common path.
+    /// </remarks>
     public void Start(long now)
     {
-        var epoch = Epoch(now);
-        ref var bucket = ref _buckets[Slot(epoch)];
+        var current = Volatile.Read(ref _current);
+        if (now < current.Start || now >= current.End)
+        {
+            var index = Epoch(now);
+            current = new CurrentBucket(index, Slot(index), index * _bucketTicks, (index + 1) * _bucketTicks);
+            Volatile.Write(ref _current, current);
+        }
+
+        var epoch = current.Epoch;
+        ref var bucket = ref _buckets[current.Slot];
         if (!SlidingWindowCounter.TryEnter(ref bucket.Epoch, epoch, out var reset))
         {
             return;
@@ -111,6 +124,14 @@ internal sealed class CohortWindow
     private long Epoch(long timestamp) => timestamp >= 0 ? timestamp / _bucketTicks : ((timestamp + 1) / _bucketTicks) - 1;
 
     private int Slot(long epoch) => (int)(((epoch % _buckets.Length) + _buckets.Length) % _buckets.Length);
+
+    private sealed class CurrentBucket(long epoch, int slot, long start, long end)
+    {
+        public readonly long Epoch = epoch;
+        public readonly int Slot = slot;
+        public readonly long Start = start;
+        public readonly long End = end;
+    }
 
     private struct Bucket
     {
