@@ -34,7 +34,7 @@ internal static class CallInfoMapper
 
         if (info.FallbackReason is { } reason)
         {
-            headers[FallbackReasonHeader] = Reason(reason);
+            headers[FallbackReasonHeader] = reason.ToSnakeCaseName();
         }
 
         if (info.Cost is { } cost)
@@ -49,7 +49,7 @@ internal static class CallInfoMapper
         Attempts = info.AttemptCount,
         Route = info.Route?.Route,
         Cache = Cache(info),
-        FallbackReason = info.FallbackReason is { } reason ? Reason(reason) : null,
+        FallbackReason = info.FallbackReason is { } reason ? reason.ToSnakeCaseName() : null,
         Rescued = info.Rescued,
         Cost = info.Cost,
     };
@@ -59,20 +59,5 @@ internal static class CallInfoMapper
         LlmCacheKind.Exact => "exact",
         LlmCacheKind.Semantic => "semantic",
         _ => "miss",
-    };
-
-    private static string Reason(LlmFailureKind kind) => kind switch
-    {
-        LlmFailureKind.RateLimited => "rate_limited",
-        LlmFailureKind.ServerError => "server_error",
-        LlmFailureKind.Timeout => "timeout",
-        LlmFailureKind.Transport => "transport",
-        LlmFailureKind.ContextLengthExceeded => "context_length_exceeded",
-        LlmFailureKind.ContentPolicy => "content_policy",
-        LlmFailureKind.Authentication => "authentication",
-        LlmFailureKind.ModelNotFound => "model_not_found",
-        LlmFailureKind.BadRequest => "bad_request",
-        LlmFailureKind.Cancelled => "cancelled",
-        _ => "unavailable",
     };
 }
