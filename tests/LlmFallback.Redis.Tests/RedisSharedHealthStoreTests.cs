@@ -220,8 +220,21 @@ public sealed class RedisSharedHealthStoreTests(RedisFixture redis) : IClassFixt
         var chat = sp.GetRequiredService<IChatClient>();
         var store = sp.GetRequiredService<RedisSharedHealthStore>();
 
-        // An instance hears what the others publish once subscribed (before that, its periodic sync catches up).
-        await Until(() => store.IsSubscribed);
+        // An instance hears what the others publish once subscribed (before that, its periodic sync catches up). The first
+        // subscription is attempted at once; when Redis is slow to take it (a loaded machine), the periodic sync on the
+        // injected clock retries it, so the clock is moved on while waiting, before the test does anything time-bound.
+        // At most one sync interval per real second: a cool-down of 30 s set before this instance starts outlives the wait.
+        var lastNudge = TimeProvider.System.GetTimestamp();
+        await Until(() =>
+        {
+            if (!store.IsSubscribed && TimeProvider.System.GetElapsedTime(lastNudge) > TimeSpan.FromSeconds(1))
+            {
+                time.Advance(TimeSpan.FromSeconds(2.5));
+                lastNudge = TimeProvider.System.GetTimestamp();
+            }
+
+            return store.IsSubscribed;
+        });
         return new Running(sp, chat, sp.GetRequiredService<LlmProviderRegistry>().GetProvider("primary"), primary, store, logs);
     }
 
