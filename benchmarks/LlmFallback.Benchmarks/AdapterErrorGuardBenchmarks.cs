@@ -33,19 +33,8 @@ public class AdapterErrorGuardBenchmarks
     public Task<ChatResponse> OpenAIAdapter() => _adapter.GetResponseAsync(_messages);
 
     [Benchmark(Baseline = true), BenchmarkCategory("Streaming")]
-    public Task<int> BareStream() => Drain(_bare.GetStreamingResponseAsync(_messages));
+    public Task<int> BareStream() => Streams.Drain(_bare.GetStreamingResponseAsync(_messages));
 
     [Benchmark, BenchmarkCategory("Streaming")]
-    public Task<int> OpenAIAdapterStream() => Drain(_adapter.GetStreamingResponseAsync(_messages));
-
-    private static async Task<int> Drain(IAsyncEnumerable<ChatResponseUpdate> updates)
-    {
-        var count = 0;
-        await foreach (var update in updates.ConfigureAwait(false))
-        {
-            count += update.Contents.Count;
-        }
-
-        return count;
-    }
+    public Task<int> OpenAIAdapterStream() => Streams.Drain(_adapter.GetStreamingResponseAsync(_messages));
 }

@@ -51,3 +51,18 @@ internal sealed class FailingClient : IChatClient
     {
     }
 }
+
+/// <summary>Reads a stream to its end, as a caller does; returns how many contents it carried (so nothing is optimised away).</summary>
+internal static class Streams
+{
+    public static async Task<int> Drain(IAsyncEnumerable<ChatResponseUpdate> updates)
+    {
+        var count = 0;
+        await foreach (var update in updates.ConfigureAwait(false))
+        {
+            count += update.Contents.Count;
+        }
+
+        return count;
+    }
+}

@@ -50,13 +50,13 @@ public class FallbackBenchmarks
     public Task<ChatResponse> UseFallback() => _fallback.GetResponseAsync(_messages);
 
     [Benchmark(Baseline = true), BenchmarkCategory("Success", "Streaming")]
-    public Task<int> BareStream() => Drain(_bare.GetStreamingResponseAsync(_messages));
+    public Task<int> BareStream() => Streams.Drain(_bare.GetStreamingResponseAsync(_messages));
 
     [Benchmark, BenchmarkCategory("Success", "Streaming")]
-    public Task<int> MeaiOrderedFailoverStream() => Drain(_meai.GetStreamingResponseAsync(_messages));
+    public Task<int> MeaiOrderedFailoverStream() => Streams.Drain(_meai.GetStreamingResponseAsync(_messages));
 
     [Benchmark, BenchmarkCategory("Success", "Streaming")]
-    public Task<int> UseFallbackStream() => Drain(_fallback.GetStreamingResponseAsync(_messages));
+    public Task<int> UseFallbackStream() => Streams.Drain(_fallback.GetStreamingResponseAsync(_messages));
 
     [Benchmark(Baseline = true), BenchmarkCategory("PrimaryFails", "GetResponse")]
     public Task<ChatResponse> MeaiOrderedFailoverPrimaryFails() => _meaiFailing.GetResponseAsync(_messages);
@@ -65,19 +65,8 @@ public class FallbackBenchmarks
     public Task<ChatResponse> UseFallbackPrimaryFails() => _fallbackFailing.GetResponseAsync(_messages);
 
     [Benchmark(Baseline = true), BenchmarkCategory("PrimaryFails", "Streaming")]
-    public Task<int> MeaiOrderedFailoverPrimaryFailsStream() => Drain(_meaiFailing.GetStreamingResponseAsync(_messages));
+    public Task<int> MeaiOrderedFailoverPrimaryFailsStream() => Streams.Drain(_meaiFailing.GetStreamingResponseAsync(_messages));
 
     [Benchmark, BenchmarkCategory("PrimaryFails", "Streaming")]
-    public Task<int> UseFallbackPrimaryFailsStream() => Drain(_fallbackFailing.GetStreamingResponseAsync(_messages));
-
-    private static async Task<int> Drain(IAsyncEnumerable<ChatResponseUpdate> updates)
-    {
-        var count = 0;
-        await foreach (var update in updates.ConfigureAwait(false))
-        {
-            count += update.Contents.Count;
-        }
-
-        return count;
-    }
+    public Task<int> UseFallbackPrimaryFailsStream() => Streams.Drain(_fallbackFailing.GetStreamingResponseAsync(_messages));
 }

@@ -28,22 +28,11 @@ public class LongStreamBenchmarks
     }
 
     [Benchmark(Baseline = true)]
-    public Task<int> BareStream200() => Drain(_bare.GetStreamingResponseAsync(_messages));
+    public Task<int> BareStream200() => Streams.Drain(_bare.GetStreamingResponseAsync(_messages));
 
     [Benchmark]
-    public Task<int> MeaiOrderedFailoverStream200() => Drain(_meai.GetStreamingResponseAsync(_messages));
+    public Task<int> MeaiOrderedFailoverStream200() => Streams.Drain(_meai.GetStreamingResponseAsync(_messages));
 
     [Benchmark]
-    public Task<int> UseFallbackStream200() => Drain(_fallback.GetStreamingResponseAsync(_messages));
-
-    private static async Task<int> Drain(IAsyncEnumerable<ChatResponseUpdate> updates)
-    {
-        var count = 0;
-        await foreach (var update in updates.ConfigureAwait(false))
-        {
-            count += update.Contents.Count;
-        }
-
-        return count;
-    }
+    public Task<int> UseFallbackStream200() => Streams.Drain(_fallback.GetStreamingResponseAsync(_messages));
 }

@@ -42,25 +42,14 @@ public class MeteringBenchmarks
     public Task<ChatResponse> MeteredWithLedger() => _meteredLedger.GetResponseAsync(_messages, _options);
 
     [Benchmark(Baseline = true), BenchmarkCategory("Usage", "Streaming")]
-    public Task<int> BareStream() => Drain(_bare.GetStreamingResponseAsync(_messages, _options));
+    public Task<int> BareStream() => Streams.Drain(_bare.GetStreamingResponseAsync(_messages, _options));
 
     [Benchmark, BenchmarkCategory("Usage", "Streaming")]
-    public Task<int> MeteredStream() => Drain(_metered.GetStreamingResponseAsync(_messages, _options));
+    public Task<int> MeteredStream() => Streams.Drain(_metered.GetStreamingResponseAsync(_messages, _options));
 
     [Benchmark(Baseline = true), BenchmarkCategory("NoUsage", "GetResponse")]
     public Task<ChatResponse> BareNoUsage() => _bareNoUsage.GetResponseAsync(_messages, _options);
 
     [Benchmark, BenchmarkCategory("NoUsage", "GetResponse")]
     public Task<ChatResponse> MeteredEstimated() => _meteredEstimate.GetResponseAsync(_messages, _options);
-
-    private static async Task<int> Drain(IAsyncEnumerable<ChatResponseUpdate> updates)
-    {
-        var count = 0;
-        await foreach (var _ in updates.ConfigureAwait(false))
-        {
-            count++;
-        }
-
-        return count;
-    }
 }

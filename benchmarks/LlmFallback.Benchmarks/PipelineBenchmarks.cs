@@ -57,10 +57,10 @@ public class PipelineBenchmarks
     public Task<ChatResponse> EveryStageCacheHit() => _cachedPipeline.GetResponseAsync(_messages, _options);
 
     [Benchmark(Baseline = true), BenchmarkCategory("Streaming")]
-    public Task<int> BareStream() => Drain(_bare.GetStreamingResponseAsync(_messages, _options));
+    public Task<int> BareStream() => Streams.Drain(_bare.GetStreamingResponseAsync(_messages, _options));
 
     [Benchmark, BenchmarkCategory("Streaming")]
-    public Task<int> EveryStageStream() => Drain(_pipeline.GetStreamingResponseAsync(_messages, _options));
+    public Task<int> EveryStageStream() => Streams.Drain(_pipeline.GetStreamingResponseAsync(_messages, _options));
 
     private static (ServiceProvider Services, IChatClient Client) Build(bool cache)
     {
@@ -84,16 +84,5 @@ public class PipelineBenchmarks
         services.AddFallbackChatClient("primary").UseLlmFallbackDefaults();
         var provider = services.BuildServiceProvider();
         return (provider, provider.GetRequiredService<IChatClient>());
-    }
-
-    private static async Task<int> Drain(IAsyncEnumerable<ChatResponseUpdate> updates)
-    {
-        var count = 0;
-        await foreach (var update in updates.ConfigureAwait(false))
-        {
-            count += update.Contents.Count;
-        }
-
-        return count;
     }
 }

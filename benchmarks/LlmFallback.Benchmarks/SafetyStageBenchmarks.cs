@@ -52,22 +52,11 @@ public class SafetyStageBenchmarks
     public Task<ChatResponse> AllThree() => _all.GetResponseAsync(_messages);
 
     [Benchmark(Baseline = true), BenchmarkCategory("Streaming")]
-    public Task<int> BareStream() => Drain(_bare.GetStreamingResponseAsync(_messages));
+    public Task<int> BareStream() => Streams.Drain(_bare.GetStreamingResponseAsync(_messages));
 
     [Benchmark, BenchmarkCategory("Streaming")]
-    public Task<int> UseModerationLocalStream() => Drain(_moderation.GetStreamingResponseAsync(_messages));
+    public Task<int> UseModerationLocalStream() => Streams.Drain(_moderation.GetStreamingResponseAsync(_messages));
 
     [Benchmark, BenchmarkCategory("Streaming")]
-    public Task<int> UsePiiRedactionStream() => Drain(_pii.GetStreamingResponseAsync(_messages));
-
-    private static async Task<int> Drain(IAsyncEnumerable<ChatResponseUpdate> updates)
-    {
-        var n = 0;
-        await foreach (var _ in updates.ConfigureAwait(false))
-        {
-            n++;
-        }
-
-        return n;
-    }
+    public Task<int> UsePiiRedactionStream() => Streams.Drain(_pii.GetStreamingResponseAsync(_messages));
 }
