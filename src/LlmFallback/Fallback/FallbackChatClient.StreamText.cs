@@ -19,17 +19,18 @@ public sealed partial class FallbackChatClient
 
         if (!request.Producing)
         {
-            if (request.FirstTokenLeft != Timeout.InfiniteTimeSpan)
-            {
-                var left = request.FirstTokenLeft - _time.GetElapsedTime(waitStart);
-                request.FirstTokenLeft = left > TimeSpan.Zero ? left : TimeSpan.Zero;
-            }
-
             if (request.Finished || HasOutput(update))
             {
                 request.Producing = true;
                 provider.Accept(ref request.Permit);
-                RecordFirstToken(provider, _time.GetElapsedTime(request.AttemptStart));
+                RecordFirstToken(provider, request.AttemptStart);
+            }
+            else if (request.FirstTokenLeft != Timeout.InfiniteTimeSpan)
+            {
+                // Still no output: the time this wait took comes off the first-token budget (only waits on the
+                // provider count, not the time the caller held the previous update).
+                var left = request.FirstTokenLeft - _time.GetElapsedTime(waitStart);
+                request.FirstTokenLeft = left > TimeSpan.Zero ? left : TimeSpan.Zero;
             }
         }
 

@@ -71,8 +71,11 @@ public sealed partial class FallbackChatClient
 
                     while (error is null && !request.Ended)
                     {
+                        // Waits before the first output count against the first-token budget. The first wait of an
+                        // attempt starts with the attempt (nothing has reached the caller since); later ones start now.
+                        var waitStart = request.Producing || request.FirstTokenLeft == Timeout.InfiniteTimeSpan ? 0
+                            : request.First && plan.Hedging is null ? request.AttemptStart : _time.GetTimestamp();
                         MoveDeadline(request, timer, plan);
-                        var waitStart = request.Producing ? 0 : _time.GetTimestamp();
                         var update = request.TakeReplay();
                         if (update is null)
                         {

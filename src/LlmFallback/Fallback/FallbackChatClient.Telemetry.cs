@@ -93,8 +93,18 @@ public sealed partial class FallbackChatClient
     }
 
     /// <summary>A stream's first output: the provider's moving average and the time-to-first-token histogram.</summary>
-    private static void RecordFirstToken(LlmProvider provider, TimeSpan elapsed)
+    /// <summary>
+    /// Records a stream's time to first token for whoever reads it (the provider's latency tracker, the histogram);
+    /// with no reader, the clock is not read.
+    /// </summary>
+    private void RecordFirstToken(LlmProvider provider, long attemptStart)
     {
+        if (provider.FirstToken is null && !LlmFallbackDiagnostics.TimeToFirstToken.Enabled)
+        {
+            return;
+        }
+
+        var elapsed = _time.GetElapsedTime(attemptStart);
         provider.RecordFirstToken(elapsed);
         if (LlmFallbackDiagnostics.TimeToFirstToken.Enabled)
         {

@@ -374,6 +374,27 @@ public sealed class FallbackChatClientTelemetryTests
         Assert.Equal("s", LlmFallbackDiagnostics.TimeToFirstToken.Unit);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task GetStreamingResponseAsync_FirstTokenAfterThreeSeconds_TimeToFirstTokenIsExactlyThat(bool firstTokenTimeout)
+    {
+        // The time to first token is read only when something records it (here a metric listener), with or without a
+        // first-token limit running; the value is the exact delay.
+        var f = new FallbackFixture();
+        var name = Unique("a");
+        using var ttft = new MetricCollector<double>(LlmFallbackDiagnostics.TimeToFirstToken);
+        var options = FallbackFixture.Options(o => o.Streaming.FirstTokenTimeout = firstTokenTimeout ? TimeSpan.FromSeconds(20) : Timeout.InfiniteTimeSpan);
+        using var client = f.Client([f.Provider(name, f.Always(Script.Stream("Hello").WithFirstTokenDelay(TimeSpan.FromMilliseconds(3250))))], options);
+
+        var stream = new StreamResult().ReadAsync(client.GetStreamingResponseAsync("hi", cancellationToken: Ct));
+        await Poll.UntilAsync(() => f.Time.TryTakeArmed(TimeSpan.FromMilliseconds(3250)), "the first token is scheduled");
+        f.Advance(TimeSpan.FromMilliseconds(3250));
+
+        Assert.Equal("Hello", (await Poll.CompletesAsync(stream)).Text);
+        Assert.Equal(3.25, Assert.Single(Of(ttft, name)).Value, precision: 6);
+    }
+
     private static IEnumerable<CollectedMeasurement<T>> Of<T>(MetricCollector<T> collector, string provider)
         where T : struct =>
         collector.GetMeasurementSnapshot().Where(m => m.Tags.TryGetValue("llmfallback.provider", out var p) && (string?)p == provider);
