@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 
 namespace LlmFallback;
@@ -24,6 +25,10 @@ public static partial class LlmSecrets
     private const int MinKnownSecretLength = 8;
     private const int MaxDepth = 8;
 
+    // Every credential pattern below contains one of these, ignoring case: a text without any of them cannot match.
+    // The patterns also take the Kelvin sign for a "k" (case-insensitive regex), which an ordinal comparison does not.
+    private static readonly SearchValues<string> CredentialMarkers = SearchValues.Create(["sk-", "AIza", "bearer", "key"], StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Replaces <paramref name="knownSecrets"/> and anything shaped like a credential in <paramref name="text"/>.</summary>
     /// <param name="text">The text, for example an exception message or a provider's error body.</param>
     /// <param name="knownSecrets">Secrets to remove wherever they appear (the provider's key); <see langword="null"/> and short entries are ignored.</param>
@@ -38,6 +43,12 @@ public static partial class LlmSecrets
             {
                 result = result.Replace(s, Redacted, StringComparison.Ordinal);
             }
+        }
+
+        if (result.AsSpan().IndexOfAny(CredentialMarkers) < 0 && !result.Contains('\u212A', StringComparison.Ordinal))
+        {
+            // No credential pattern can match: failure messages ("503", a status line) skip the five scans.
+            return result;
         }
 
         try

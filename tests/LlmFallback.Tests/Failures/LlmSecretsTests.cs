@@ -16,6 +16,10 @@ public class LlmSecretsTests
     [InlineData("Headers: x-goog-api-key=zzTopSecret9", "zzTopSecret9")]
     [InlineData("The key 'f3a9c1e7b2d84a6f9e0c5b7d1a3e8f24' was revoked.", "f3a9c1e7b2d84a6f9e0c5b7d1a3e8f24")]
     [InlineData("Incorrect API key provided: 9f8e7d6c5b4a39281706f5e4d3c2b1a0.", "9f8e7d6c5b4a39281706f5e4d3c2b1a0")]
+    [InlineData("AUTHORIZATION: BEARER eyJhbGciOiJIUzI1NiJ9.c2lnbmF0dXJl", "eyJhbGciOiJIUzI1NiJ9.c2lnbmF0dXJl")]
+    [InlineData("X-API-KEY=Zz0123456789", "Zz0123456789")]
+    [InlineData("api-\u212Aey: Zz0123456789", "Zz0123456789")] // the Kelvin sign is a "k" to the case-insensitive patterns
+    [InlineData("the \u212AEY 'f3a9c1e7b2d84a6f9e0c5b7d1a3e8f24' was revoked", "f3a9c1e7b2d84a6f9e0c5b7d1a3e8f24")]
     public void Scrub_CredentialShapedText_IsRemoved(string text, string secret)
     {
         var scrubbed = LlmSecrets.Scrub(text);
@@ -30,6 +34,8 @@ public class LlmSecretsTests
     [InlineData("API key not valid. Please pass a valid API key.")]
     [InlineData("Rate limit reached for requests. Please try again in 1.2s.")]
     [InlineData("request_id: req_abc, type: invalid_request_error")]
+    [InlineData("503")]
+    [InlineData("Response status code does not indicate success: 503 (Service Unavailable).")]
     public void Scrub_OrdinaryProviderText_IsUnchangedAndTheSameInstance(string text) =>
         Assert.Same(text, LlmSecrets.Scrub(text));
 
