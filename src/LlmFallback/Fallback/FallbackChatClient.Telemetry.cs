@@ -92,10 +92,9 @@ public sealed partial class FallbackChatClient
         }
     }
 
-    /// <summary>A stream's first output: the provider's moving average and the time-to-first-token histogram.</summary>
     /// <summary>
-    /// Records a stream's time to first token for whoever reads it (the provider's latency tracker, the histogram);
-    /// with no reader, the clock is not read.
+    /// A stream's first output: its time to first token goes to whoever reads it (the provider's moving average, the
+    /// histogram); with no reader, the clock is not read.
     /// </summary>
     private void RecordFirstToken(LlmProvider provider, long attemptStart)
     {
