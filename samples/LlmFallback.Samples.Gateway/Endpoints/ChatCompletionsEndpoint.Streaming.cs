@@ -29,9 +29,7 @@ internal sealed partial class ChatCompletionsEndpoint
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                var error = ErrorMapper.Map(e);
-                Failed(error, e);
-                await ErrorWriter.WriteAsync(context, error).ConfigureAwait(false);
+                await FailAsync(context, e).ConfigureAwait(false);
                 return;
             }
 

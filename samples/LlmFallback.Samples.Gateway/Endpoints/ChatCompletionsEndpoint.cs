@@ -58,9 +58,7 @@ internal sealed partial class ChatCompletionsEndpoint(IChatClient chat, ModelCat
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            var error = ErrorMapper.Map(e);
-            Failed(error, e);
-            await ErrorWriter.WriteAsync(context, error).ConfigureAwait(false);
+            await FailAsync(context, e).ConfigureAwait(false);
             return;
         }
 
@@ -107,8 +105,10 @@ internal sealed partial class ChatCompletionsEndpoint(IChatClient chat, ModelCat
         }
     }
 
-    private void Failed(GatewayError error, Exception exception)
+    /// <summary>A request that failed before any of its answer was sent: logged, and answered with the OpenAI error body.</summary>
+    private Task FailAsync(HttpContext context, Exception exception)
     {
+        var error = ErrorMapper.Map(exception);
         if (error.Status >= 500 && error.Code == "internal_error")
         {
             GatewayLog.Unexpected(logger, exception);
@@ -117,6 +117,8 @@ internal sealed partial class ChatCompletionsEndpoint(IChatClient chat, ModelCat
         {
             GatewayLog.RequestFailed(logger, error.Status, error.Code, exception.GetType().Name);
         }
+
+        return ErrorWriter.WriteAsync(context, error);
     }
 
     private static string NewId() => "chatcmpl-" + Guid.CreateVersion7().ToString("N");
