@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using LlmFallback.Testing;
 
 namespace LlmFallback.Tests.Fallback;
@@ -130,6 +131,41 @@ public sealed class FallbackChatClientTimeoutTests
         Assert.Equal("from b", result.Text);
         Assert.Equal("first_token_timeout", result.ToResponse().GetLlmCallInfo()!.Attempts[0].Failure!.ErrorCode);
         Assert.Single(result.ToResponse().Messages);
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_EmptyUpdateAfterThreeSeconds_FirstTokenBudgetKeepsCountingFromTheAttemptStart()
+    {
+        // The wait that ended with a content-less update is charged to the first-token budget: 3 s of the 5 s are gone,
+        // so the attempt times out 2 s later, not 5 s after that update.
+        var f = new FallbackFixture();
+        var silent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var primary = new TestChatClient { OnGetStreamingResponse = (_, _, ct) => EmptyAfter(TimeSpan.FromSeconds(3), f.Time, silent, ct) };
+        var secondary = f.Always(Script.Answer("from b"));
+        var options = FallbackFixture.Options(o => (o.Streaming.FirstTokenTimeout, o.Streaming.IdleTimeout) = (TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30)));
+        using var client = f.Client([f.Provider("a", primary), f.Provider("b", secondary)], options);
+
+        var drain = StreamResult.DrainAsync(client.GetStreamingResponseAsync("hi", cancellationToken: Ct));
+        await Poll.UntilAsync(() => f.Time.TryTakeArmed(TimeSpan.FromSeconds(3)), "the empty update is scheduled");
+        f.Advance(TimeSpan.FromSeconds(3));
+        await silent.Task.WaitAsync(Ct);
+        f.AdvanceMs(1999);
+        await Poll.SettleAsync();
+        Assert.Equal(0, secondary.CallCount);
+        f.AdvanceMs(1);
+        await Poll.UntilAsync(() => secondary.CallCount == 1, "the next provider is called");
+
+        var result = await Poll.CompletesAsync(drain);
+        Assert.Equal("from b", result.Text);
+        Assert.Equal(("first_token_timeout", TimeSpan.FromSeconds(5)), (result.ToResponse().GetLlmCallInfo()!.Attempts[0].Failure!.ErrorCode, result.ToResponse().GetLlmCallInfo()!.Attempts[0].Duration));
+
+        static async IAsyncEnumerable<ChatResponseUpdate> EmptyAfter(TimeSpan delay, TimeProvider time, TaskCompletionSource silent, [EnumeratorCancellation] CancellationToken ct)
+        {
+            await Task.Delay(delay, time, ct);
+            yield return new ChatResponseUpdate(ChatRole.Assistant, string.Empty) { MessageId = "a1" };
+            silent.TrySetResult();
+            await Task.Delay(Timeout.InfiniteTimeSpan, ct);
+        }
     }
 
     [Fact]
