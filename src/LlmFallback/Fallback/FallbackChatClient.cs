@@ -132,7 +132,7 @@ public sealed partial class FallbackChatClient : IChatClient
         }
 
         var duration = _time.GetElapsedTime(start);
-        timer?.Release();
+        timer?.ReleaseUnstarted();
         var response = task.Result;
         first.Succeed(ref permit);
         first.RecordUsage(response.Usage, now);

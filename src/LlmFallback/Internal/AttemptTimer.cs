@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace LlmFallback;
 
 /// <summary>Which deadline an attempt timer was last armed for.</summary>
@@ -140,6 +142,30 @@ internal sealed class AttemptTimer : IDisposable
         // Not reusable: the token is (or may be about to be) cancelled. Drop it: the timer is disposed so it never
         // fires again; the token source is left to the collector, because a caller callback that won the state
         // switch may still be about to cancel it (it owns no timer or registration that would need disposing).
+        _timer.Dispose();
+    }
+
+    /// <summary>
+    /// <see cref="Release"/> for a timer whose deadline was never started and that nobody else was given to cancel (a
+    /// call that completed at once): without a caller registration no other thread can switch its state, so going back
+    /// to idle takes no interlocked operation.
+    /// </summary>
+    public void ReleaseUnstarted()
+    {
+        Debug.Assert(Volatile.Read(ref _deadline) == long.MaxValue && Volatile.Read(ref _scheduled) == long.MaxValue, "The deadline of this use was started.");
+        if (_callerRegistration != default)
+        {
+            Release();
+            return;
+        }
+
+        Volatile.Write(ref _state, Volatile.Read(ref _state) & ~3L);
+        if (_cts.TryReset())
+        {
+            _pool.Return(this);
+            return;
+        }
+
         _timer.Dispose();
     }
 

@@ -100,4 +100,47 @@ public class AttemptTimerTests
 
         Assert.NotSame(timer, pool.RentUnstarted(AttemptDeadline.Attempt, default));
     }
+
+    [Fact]
+    public void ReleaseUnstarted_NoCallerToken_ReturnsTheTimerAndItsNextUseStillTimesOut()
+    {
+        var pool = new AttemptTimerPool(_time);
+        var timer = pool.RentUnstarted(AttemptDeadline.Attempt, default);
+
+        timer.ReleaseUnstarted();
+        var next = pool.Rent(TimeSpan.FromSeconds(1), AttemptDeadline.Attempt, default);
+
+        Assert.Same(timer, next);
+        Assert.False(next.Token.IsCancellationRequested);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(next.TimedOut);
+    }
+
+    [Fact]
+    public void ReleaseUnstarted_CallerTokenLinked_UnlinksItSoALaterCancellationMissesTheNextUse()
+    {
+        var pool = new AttemptTimerPool(_time);
+        using var caller = new CancellationTokenSource();
+        var timer = pool.RentUnstarted(AttemptDeadline.Attempt, caller.Token);
+
+        timer.ReleaseUnstarted();
+        var next = pool.RentUnstarted(AttemptDeadline.Attempt, default);
+        caller.Cancel();
+
+        Assert.Same(timer, next);
+        Assert.False(next.Token.IsCancellationRequested);
+    }
+
+    [Fact]
+    public void ReleaseUnstarted_AfterCallerCancelled_DropsTheTimer()
+    {
+        var pool = new AttemptTimerPool(_time);
+        using var caller = new CancellationTokenSource();
+        var timer = pool.RentUnstarted(AttemptDeadline.Attempt, caller.Token);
+
+        caller.Cancel();
+        timer.ReleaseUnstarted();
+
+        Assert.NotSame(timer, pool.RentUnstarted(AttemptDeadline.Attempt, default));
+    }
 }
