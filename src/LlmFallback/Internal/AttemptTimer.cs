@@ -133,16 +133,7 @@ internal sealed class AttemptTimer : IDisposable
         var callerQuiet = _callerRegistration == default || _callerRegistration.Unregister();
         _callerRegistration = default;
         var wasArmed = TrySwitch(Volatile.Read(ref _state), Idle);
-        if (callerQuiet && wasArmed && _cts.TryReset())
-        {
-            _pool.Return(this);
-            return;
-        }
-
-        // Not reusable: the token is (or may be about to be) cancelled. Drop it: the timer is disposed so it never
-        // fires again; the token source is left to the collector, because a caller callback that won the state
-        // switch may still be about to cancel it (it owns no timer or registration that would need disposing).
-        _timer.Dispose();
+        Recycle(callerQuiet && wasArmed);
     }
 
     /// <summary>
@@ -160,12 +151,21 @@ internal sealed class AttemptTimer : IDisposable
         }
 
         Volatile.Write(ref _state, Volatile.Read(ref _state) & ~3L);
-        if (_cts.TryReset())
+        Recycle(reusable: true);
+    }
+
+    /// <summary>Returns the timer to the pool when it is reusable and its token source resets; otherwise drops it.</summary>
+    private void Recycle(bool reusable)
+    {
+        if (reusable && _cts.TryReset())
         {
             _pool.Return(this);
             return;
         }
 
+        // Not reusable: the token is (or may be about to be) cancelled. Drop it: the timer is disposed so it never
+        // fires again; the token source is left to the collector, because a caller callback that won the state
+        // switch may still be about to cancel it (it owns no timer or registration that would need disposing).
         _timer.Dispose();
     }
 
