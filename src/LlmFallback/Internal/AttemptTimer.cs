@@ -181,6 +181,15 @@ internal sealed class AttemptTimer : IDisposable
         lock (_gate)
         {
             _scheduled = long.MaxValue;
+
+            // Move does not lock when the timer is already due no later than its deadline: it writes the deadline,
+            // then reads _scheduled. On x64 that read may complete before the write is visible here, so without this
+            // barrier both sides could see the other's old value: Move skips the timer because it is scheduled, and
+            // this callback enforces (or, suspended, gives up on) the previous deadline. The process-wide barrier
+            // drains every thread's pending writes, so a Move that did not see the write above is seen below. It costs
+            // microseconds (0.4 µs on a 2-core machine), once per timer firing (a deadline reached, or a long stream's
+            // moved deadline re-armed), and keeps a fence off Move, which runs for every streamed update.
+            Interlocked.MemoryBarrierProcessWide();
             use = Volatile.Read(ref _state);
             var deadline = Volatile.Read(ref _deadline);
             if ((use & 3) != Armed || deadline == long.MaxValue || Volatile.Read(ref _suspended))

@@ -2,11 +2,12 @@ namespace LlmFallback;
 
 /// <summary>
 /// The timestamps the library keeps its books with: breaker windows and breaks, cool-downs, the retry budget, and
-/// attempt durations. With <see cref="TimeProvider.System"/> it reads the coarse monotonic clock
-/// (<see cref="Environment.TickCount64"/>, milliseconds): a high-resolution timestamp costs about four times as much,
-/// twice per request, and nothing here needs better than a millisecond. Any other <see cref="TimeProvider"/> (a fake
-/// clock in tests) is used as is, so tests stay exact. Delays and timers always go through the
-/// <see cref="TimeProvider"/> itself.
+/// attempt deadlines. Attempt durations are not among them: they are read from the <see cref="TimeProvider"/>'s
+/// high-resolution timestamp, so a fast call is not reported as 0 ms. With <see cref="TimeProvider.System"/> it reads
+/// the coarse monotonic clock (<see cref="Environment.TickCount64"/>, milliseconds): a high-resolution timestamp costs
+/// about four times as much, twice per request, and nothing here needs better than a millisecond. Any other
+/// <see cref="TimeProvider"/> (a fake clock in tests) is used as is, so tests stay exact. Delays and timers always go
+/// through the <see cref="TimeProvider"/> itself.
 /// </summary>
 internal sealed class LlmClock
 {
