@@ -74,6 +74,39 @@ public sealed class FallbackChatClientHedgingLifecycleTests
         AssertTimedOutWithoutSecret(result.Updates[^1].GetLlmCallInfo()!.Attempts[0], "first_token_timeout");
     }
 
+    [Fact]
+    public async Task GetResponseAsync_ClassifierThrowsDuringTheRace_ThePrimaryTimerGoesBackToThePoolOnceAndIsNotDisposedThere()
+    {
+        var time = new TrackingTimeProvider();
+        var answer = new TaskCompletionSource<ChatResponse>();
+        var primary = new LlmProvider("primary", new TestChatClient { OnGetResponse = (_, _, _) => answer.Task }, null, [new ThrowingClassifier()], time);
+        var hedgeClient = new TestChatClient
+        {
+            OnGetResponse = async (_, _, ct) =>
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, time, ct);
+                return new ChatResponse();
+            },
+        };
+        var hedge = new LlmProvider("hedge", hedgeClient, null, null, time);
+        using var client = new FallbackChatClient([primary, hedge], Hedging(), timeProvider: time);
+
+        var task = client.GetResponseAsync(Hello, null, FallbackFixture.Ct);
+        var primaryTimer = Assert.Single(time.AttemptTimers);
+        await Poll.SettleAsync();
+        time.Advance(TimeSpan.FromSeconds(2));
+        await Poll.UntilAsync(() => hedgeClient.CallCount == 1, "the hedge is sent");
+        answer.SetException(new InvalidOperationException("boom"));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Poll.CompletesAsync(task));
+        Assert.Equal("classifier bug", error.Message);
+        Assert.Equal((0, 0), (primary.InFlight, hedge.InFlight));
+
+        // The primary's timer was released cleanly (no deadline, no cancellation), so it went back to the pool: a second
+        // release disposes the timer of a pooled AttemptTimer, whose next user's deadline then never fires.
+        Assert.False(time.IsDisposed(primaryTimer));
+    }
+
     /// <summary>A call that hangs until its deadline, then fails the way an SDK reports an aborted request: with what it sent.</summary>
     private static async Task HangThenEchoAsync(FallbackFixture f, CancellationToken cancellationToken)
     {
@@ -92,5 +125,76 @@ public sealed class FallbackChatClientHedgingLifecycleTests
         Assert.Equal(("primary", LlmFailureKind.Timeout, errorCode), (attempt.Provider, attempt.Kind!.Value, attempt.Failure!.ErrorCode));
         Assert.NotNull(attempt.Failure.Exception);
         Assert.DoesNotContain(FallbackFixture.FakeKey, attempt.Failure.Exception!.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>An application classifier with a bug: it throws for the exception it was written for.</summary>
+    private sealed class ThrowingClassifier : ILlmFailureClassifier
+    {
+        public LlmFailure? Classify(Exception exception) =>
+            exception.Message == "boom" ? throw new InvalidOperationException("classifier bug") : null;
+    }
+
+
+    /// <summary>A fake clock that remembers the attempt timers created on it and which timers were disposed.</summary>
+    private sealed class TrackingTimeProvider : FakeTimeProvider
+    {
+        private readonly List<object> _attemptTimers = [];
+        private readonly HashSet<object> _disposed = [];
+
+        public IReadOnlyList<object> AttemptTimers
+        {
+            get
+            {
+                lock (_attemptTimers)
+                {
+                    return [.. _attemptTimers];
+                }
+            }
+        }
+
+        public bool IsDisposed(object state)
+        {
+            lock (_attemptTimers)
+            {
+                return _disposed.Contains(state);
+            }
+        }
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var inner = base.CreateTimer(callback, state, dueTime, period);
+            if (state is not AttemptTimer attemptTimer)
+            {
+                return inner;
+            }
+
+            lock (_attemptTimers)
+            {
+                _attemptTimers.Add(attemptTimer);
+            }
+
+            return new Tracked(this, inner, attemptTimer);
+        }
+
+        private sealed class Tracked(TrackingTimeProvider owner, ITimer inner, object state) : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period) => inner.Change(dueTime, period);
+
+            public void Dispose()
+            {
+                lock (owner._attemptTimers)
+                {
+                    owner._disposed.Add(state);
+                }
+
+                inner.Dispose();
+            }
+
+            public ValueTask DisposeAsync()
+            {
+                Dispose();
+                return default;
+            }
+        }
     }
 }
