@@ -118,6 +118,8 @@ public sealed partial class FallbackChatClient
         }
         finally
         {
+            // The stream the loop goes on with, also after an unexpected throw: the loop disposes it and releases its timer.
+            state.Leg = current;
             await stop.CancelAsync().ConfigureAwait(false);
             if (other is not null)
             {

@@ -107,6 +107,44 @@ public sealed class FallbackChatClientHedgingLifecycleTests
         Assert.False(time.IsDisposed(primaryTimer));
     }
 
+    [Fact]
+    public async Task GetStreamingResponseAsync_ClassifierThrowsOnTheHedgesFailure_TheHedgeStreamIsDisposedAndItsTimerReleased()
+    {
+        var time = new TrackingTimeProvider();
+        var primaryStream = new ControlledStream();
+        var hedgeStream = new ControlledStream();
+        var primary = new LlmProvider("primary", new TestChatClient { OnGetStreamingResponse = (_, _, _) => primaryStream }, null, null, time);
+        CancellationToken hedgeToken = default;
+        var hedgeClient = new TestChatClient
+        {
+            OnGetStreamingResponse = (_, _, ct) =>
+            {
+                hedgeToken = ct;
+                return hedgeStream;
+            },
+        };
+        var hedge = new LlmProvider("hedge", hedgeClient, null, [new ThrowingClassifier()], time);
+        using var client = new FallbackChatClient([primary, hedge], Hedging(), timeProvider: time);
+        using var caller = CancellationTokenSource.CreateLinkedTokenSource(FallbackFixture.Ct);
+
+        var stream = new StreamResult().ReadAsync(client.GetStreamingResponseAsync(Hello, null, caller.Token));
+        await Poll.UntilAsync(() => primaryStream.Reading, "the primary is read");
+        time.Advance(TimeSpan.FromSeconds(2));
+        await Poll.UntilAsync(() => hedgeStream.Reading, "the hedge is read");
+        hedgeStream.Fail(new InvalidOperationException("boom"));
+
+        var result = await Poll.CompletesAsync(stream);
+        Assert.Equal("classifier bug", Assert.IsType<InvalidOperationException>(result.Error).Message);
+        await Poll.UntilAsync(() => primaryStream.Disposals > 0, "the primary stream is disposed");
+        Assert.Equal((0, 0), (primary.InFlight, hedge.InFlight));
+        Assert.Equal(1, hedgeStream.Disposals);
+        Assert.Equal(1, primaryStream.Disposals);
+
+        // Released: the hedge's timer no longer follows the caller's token.
+        await caller.CancelAsync();
+        Assert.False(hedgeToken.IsCancellationRequested);
+    }
+
     /// <summary>A call that hangs until its deadline, then fails the way an SDK reports an aborted request: with what it sent.</summary>
     private static async Task HangThenEchoAsync(FallbackFixture f, CancellationToken cancellationToken)
     {
@@ -134,6 +172,39 @@ public sealed class FallbackChatClientHedgingLifecycleTests
             exception.Message == "boom" ? throw new InvalidOperationException("classifier bug") : null;
     }
 
+    /// <summary>A stream whose single read the test completes, and which counts its disposals.</summary>
+    private sealed class ControlledStream : IAsyncEnumerable<ChatResponseUpdate>, IAsyncEnumerator<ChatResponseUpdate>
+    {
+        private readonly TaskCompletionSource<bool> _read = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _disposals;
+        private volatile bool _reading;
+
+        public ChatResponseUpdate Current => throw new InvalidOperationException("No update was read.");
+
+        public bool Reading => _reading;
+
+        public int Disposals => Volatile.Read(ref _disposals);
+
+        public void Fail(Exception error) => _read.TrySetException(error);
+
+        public IAsyncEnumerator<ChatResponseUpdate> GetAsyncEnumerator(CancellationToken cancellationToken = default)
+        {
+            cancellationToken.Register(() => _read.TrySetCanceled(cancellationToken));
+            return this;
+        }
+
+        public ValueTask<bool> MoveNextAsync()
+        {
+            _reading = true;
+            return new(_read.Task);
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Interlocked.Increment(ref _disposals);
+            return default;
+        }
+    }
 
     /// <summary>A fake clock that remembers the attempt timers created on it and which timers were disposed.</summary>
     private sealed class TrackingTimeProvider : FakeTimeProvider
