@@ -58,7 +58,7 @@ public sealed partial class FallbackChatClient
                 var failure = task.IsCompletedSuccessfully
                     ? new LlmFailure(LlmFailureKind.ContentPolicy, errorCode: "content_filter")
                     : current.Timer?.TimedOut == true
-                        ? new LlmFailure(LlmFailureKind.Timeout, errorCode: "attempt_timeout", exception: task.Exception?.InnerException)
+                        ? new LlmFailure(LlmFailureKind.Timeout, errorCode: "attempt_timeout", exception: task.Exception?.InnerException is { } inner ? LlmSecrets.ScrubIfNeeded(inner) : null)
                         : current.Provider.Classify(ErrorOf(task));
                 ReleaseTimer(current);
                 var end = _clock.Now;

@@ -57,9 +57,12 @@ public sealed partial class FallbackChatClient
                 bool timedOut;
                 if (plan.Hedging is { } hedging && !request.Hedged && request.ProviderIndex + 1 < plan.Providers.Length)
                 {
-                    // One composite attempt: the call, and maybe a hedge; what comes back is the call left to judge.
-                    provider = (await AwaitHedgedAsync(request, provider, pending, timer, messages, options, hedging, cancellationToken).ConfigureAwait(false))!;
+                    // One composite attempt: the call, and maybe a hedge; what comes back is the call left to judge. The
+                    // race owns the call's timer from here and releases it whatever happens, a throw included: the
+                    // finally below must not release it a second time (it may be back in the pool, or in use again).
+                    var raced = timer;
                     timer = null;
+                    provider = (await AwaitHedgedAsync(request, provider, pending, raced, messages, options, hedging, cancellationToken).ConfigureAwait(false))!;
                     pending = null;
                     if (request.Hedge!.Surfaced is { } surfaced)
                     {

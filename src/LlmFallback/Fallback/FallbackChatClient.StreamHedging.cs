@@ -96,7 +96,7 @@ public sealed partial class FallbackChatClient
 
                 // This stream failed before its first token while the other still runs: judged here, once.
                 var failure = error is null ? new LlmFailure(LlmFailureKind.Transport, errorCode: "stream_incomplete")
-                    : current.Timer?.TimedOut == true ? new LlmFailure(LlmFailureKind.Timeout, errorCode: "first_token_timeout", exception: error)
+                    : current.Timer?.TimedOut == true ? new LlmFailure(LlmFailureKind.Timeout, errorCode: "first_token_timeout", exception: LlmSecrets.ScrubIfNeeded(error))
                     : current.Provider.Classify(error);
                 NoteFirstTokenTimeout(request.Plan, current.Provider, failure, request.ProviderIndex);
                 var end = _clock.Now;
@@ -118,6 +118,8 @@ public sealed partial class FallbackChatClient
         }
         finally
         {
+            // The stream the loop goes on with, also after an unexpected throw: the loop disposes it and releases its timer.
+            state.Leg = current;
             await stop.CancelAsync().ConfigureAwait(false);
             if (other is not null)
             {

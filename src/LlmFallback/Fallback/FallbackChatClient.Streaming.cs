@@ -59,9 +59,21 @@ public sealed partial class FallbackChatClient
                     {
                         // One composite attempt until the first token: the stream, and maybe a hedge; the loop goes on
                         // with whichever produced it first (or with the call left to judge).
-                        provider = (await RaceFirstTokenAsync(request, new HedgeLeg { Provider = provider, Timer = timer, Context = context, Stream = stream, FirstTokenLimit = firstTokenTimeout }, messages, options, plan.Hedging, cancellationToken).ConfigureAwait(false))!;
-                        (timer, context, stream, error) = (request.Hedge!.Leg!.Timer!, request.Hedge.Leg.Context, request.Hedge.Leg.Stream, request.Hedge.Error);
-                        request.Ended = request.Hedge.Ended;
+                        try
+                        {
+                            provider = (await RaceFirstTokenAsync(request, new HedgeLeg { Provider = provider, Timer = timer, Context = context, Stream = stream, FirstTokenLimit = firstTokenTimeout }, messages, options, plan.Hedging, cancellationToken).ConfigureAwait(false))!;
+                        }
+                        finally
+                        {
+                            // Whatever way the race ended (a throw included), the stream it left is the one this attempt
+                            // disposes and whose timer it releases; the other one the race settled itself.
+                            if (request.Hedge?.Leg is { } leg)
+                            {
+                                (timer, context, stream) = (leg.Timer!, leg.Context, leg.Stream);
+                            }
+                        }
+
+                        (error, request.Ended) = (request.Hedge!.Error, request.Hedge.Ended);
                         if (request.Hedge.Surfaced is { } surfaced)
                         {
                             RecordRequestMetrics(null, request.FallbackReason is not null, success: false);
