@@ -31,8 +31,19 @@ public sealed partial class BudgetsChatClient
             var cheaperEstimate = Estimate(messages, downgraded, cheaper);
             if ((await _store.TryReserveAsync(cheaperCounters, cheaperEstimate, cancellationToken).ConfigureAwait(false)).IsGranted)
             {
-                await ReportAsync(exceeded, options, "downgrade", cancellationToken).ConfigureAwait(false);
-                return new BudgetAdmission(downgraded, cheaperCounters, cheaperEstimate, cheaper);
+                var admission = new BudgetAdmission(downgraded, cheaperCounters, cheaperEstimate, cheaper);
+                try
+                {
+                    await ReportAsync(exceeded, options, "downgrade", cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    // Cancelled while audited: the call is never made, so its reservation goes back.
+                    await SettleAsync(admission, -cheaperEstimate).ConfigureAwait(false);
+                    throw;
+                }
+
+                return admission;
             }
         }
 

@@ -47,6 +47,21 @@ public sealed class BudgetsChatClientSettlementTests : BudgetsTestBase
     }
 
     [Fact]
+    public async Task GetResponseAsync_DowngradeCancelledWhileAudited_ReleasesTheCheaperReservation()
+    {
+        using var cts = new CancellationTokenSource();
+        var options = new BudgetOptions { OnExceeded = LlmBudgetAction.Downgrade, DowngradeTo = "gpt-4o-mini" };
+        options.PerTenant.Daily = 0.005m;
+        using var client = new BudgetsChatClient(Answering("Hi", "gpt-4o-mini", Usage(10, 10)), _store, options, auditSink: new CancellingAuditSink(cts), timeProvider: _time);
+        var request = Request("gpt-4o");
+        request.MaxOutputTokens = 1000;
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.GetResponseAsync(Prompt(), request, cts.Token));
+
+        Assert.Equal(0m, await _store.GetSpentAsync(Counter(LlmBudgetScope.Tenant, "acme", new LlmBudgetLimits { Daily = 0.005m }), Ct));
+    }
+
+    [Fact]
     public async Task GetResponseAsync_AfterTheCall_ChargesTheActualCostNotTheEstimate()
     {
         var limits = new LlmBudgetLimits { Daily = 1m };
@@ -108,6 +123,16 @@ public sealed class BudgetsChatClientSettlementTests : BudgetsTestBase
         });
 
         Assert.Equal(0m, await _store.GetSpentAsync(Counter(LlmBudgetScope.Tenant, "acme", new LlmBudgetLimits { Daily = 1m }), Ct));
+    }
+
+    /// <summary>An audit sink whose write is cancelled: the caller's token fires while it writes.</summary>
+    private sealed class CancellingAuditSink(CancellationTokenSource cts) : IAuditSink
+    {
+        public async ValueTask WriteAsync(LlmAuditEvent auditEvent, CancellationToken cancellationToken = default)
+        {
+            await cts.CancelAsync();
+            cancellationToken.ThrowIfCancellationRequested();
+        }
     }
 
     private static async IAsyncEnumerable<ChatResponseUpdate> Failing([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
