@@ -135,6 +135,23 @@ public sealed class BudgetsChatClientSettlementTests : BudgetsTestBase
         }
     }
 
+    [Fact]
+    public async Task GetStreamingResponseAsync_InnerThrowsBeforeItsStream_ReleasesTheReservation()
+    {
+        // A client that validates the request before returning its stream (as the OpenAI adapter converts messages) throws at the call.
+        var inner = new FakeChatClient("p") { OnGetStreamingResponse = (_, _, _) => throw new NotSupportedException("content") };
+        using var client = Client(inner, o => o.PerTenant.Daily = 1m);
+
+        await Assert.ThrowsAsync<NotSupportedException>(async () =>
+        {
+            await foreach (var _ in client.GetStreamingResponseAsync(Prompt(), Request(), Ct))
+            {
+            }
+        });
+
+        Assert.Equal(0m, await _store.GetSpentAsync(Counter(LlmBudgetScope.Tenant, "acme", new LlmBudgetLimits { Daily = 1m }), Ct));
+    }
+
     private static async IAsyncEnumerable<ChatResponseUpdate> Failing([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         await Task.Yield();
