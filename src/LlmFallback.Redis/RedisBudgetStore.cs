@@ -5,9 +5,10 @@ namespace LlmFallback.Redis;
 /// <summary>
 /// An <see cref="ILlmBudgetStore"/> shared by every instance: counters in Redis, reserved and settled by Lua scripts
 /// (atomic across the counters of one request), each key expiring one minute after its window ends. While Redis is
-/// unreachable, an in-memory store answers (see <see cref="LlmRedisConnection"/>).
+/// unreachable, an in-memory store answers (see <see cref="LlmRedisConnection"/>); the budget stage settles each
+/// reservation in the store that took it.
 /// </summary>
-public sealed class RedisBudgetStore : ILlmBudgetStore
+public sealed class RedisBudgetStore : ILlmBudgetStore, IDegradableBudgetStore
 {
     private const string Store = "budgets";
     private static readonly TimeSpan Grace = TimeSpan.FromMinutes(1);
@@ -29,11 +30,42 @@ public sealed class RedisBudgetStore : ILlmBudgetStore
     public ValueTask<LlmBudgetReservation> TryReserveAsync(IReadOnlyList<LlmBudgetCounter> counters, decimal amount, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(counters);
-        if (counters.Count == 0)
-        {
-            return new(LlmBudgetReservation.Granted);
-        }
+        return counters.Count == 0 ? new(LlmBudgetReservation.Granted) : Reserved(ReserveAsync(counters, amount, cancellationToken));
 
+        static async ValueTask<LlmBudgetReservation> Reserved(ValueTask<(LlmBudgetReservation Reservation, bool InFallback)> reserve) =>
+            (await reserve.ConfigureAwait(false)).Reservation;
+    }
+
+    /// <inheritdoc />
+    public ValueTask AddAsync(IReadOnlyList<LlmBudgetCounter> counters, decimal amount, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(counters);
+        return AddCoreAsync(counters, amount, orFallback: true, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<decimal> GetSpentAsync(LlmBudgetCounter counter, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(counter.Key);
+        return _connection.ExecuteAsync(
+            Store,
+            (Store: this, Counter: counter, Token: cancellationToken),
+            static async (db, s) =>
+            {
+                var value = await db.StringGetAsync(s.Store.Key(s.Counter)).ConfigureAwait(false);
+                return value.IsNull ? 0m : InMemoryCostLedger.FromNanos((long)value);
+            },
+            static s => s.Store._fallback.GetSpentAsync(s.Counter, s.Token));
+    }
+
+    ValueTask<(LlmBudgetReservation Reservation, bool InFallback)> IDegradableBudgetStore.TryReserveTrackedAsync(IReadOnlyList<LlmBudgetCounter> counters, decimal amount, CancellationToken cancellationToken) =>
+        counters.Count == 0 ? new((LlmBudgetReservation.Granted, false)) : ReserveAsync(counters, amount, cancellationToken);
+
+    ValueTask IDegradableBudgetStore.SettleAsync(IReadOnlyList<LlmBudgetCounter> counters, decimal amount, bool inFallback, CancellationToken cancellationToken) =>
+        inFallback ? _fallback.AddAsync(counters, amount, cancellationToken) : AddCoreAsync(counters, amount, orFallback: false, cancellationToken);
+
+    private ValueTask<(LlmBudgetReservation Reservation, bool InFallback)> ReserveAsync(IReadOnlyList<LlmBudgetCounter> counters, decimal amount, CancellationToken cancellationToken)
+    {
         var keys = new RedisKey[counters.Count];
         var args = new RedisValue[(2 * counters.Count) + 1];
         args[0] = Math.Max(0, InMemoryCostLedger.ToNanos(amount));
@@ -50,17 +82,19 @@ public sealed class RedisBudgetStore : ILlmBudgetStore
             static async (db, s) =>
             {
                 var result = (RedisResult[])(await db.ScriptEvaluateAsync(RedisScripts.BudgetReserve, s.Keys, s.Args).ConfigureAwait(false))!;
-                return (int)result[0] == 1
+                return ((int)result[0] == 1
                     ? LlmBudgetReservation.Granted
-                    : new LlmBudgetReservation(false, (int)result[1], InMemoryCostLedger.FromNanos((long)result[2]));
+                    : new LlmBudgetReservation(false, (int)result[1], InMemoryCostLedger.FromNanos((long)result[2])), false);
             },
-            static s => s.Store._fallback.TryReserveAsync(s.Counters, s.Amount, s.Token));
+            static async s => (await s.Store._fallback.TryReserveAsync(s.Counters, s.Amount, s.Token).ConfigureAwait(false), true));
     }
 
-    /// <inheritdoc />
-    public async ValueTask AddAsync(IReadOnlyList<LlmBudgetCounter> counters, decimal amount, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Adds to the counters in Redis; while Redis is unreachable, to the fallback's when <paramref name="orFallback"/>,
+    /// else nowhere (a reservation Redis took is never settled in memory, which never held it).
+    /// </summary>
+    private async ValueTask AddCoreAsync(IReadOnlyList<LlmBudgetCounter> counters, decimal amount, bool orFallback, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(counters);
         var nanos = InMemoryCostLedger.ToNanos(amount);
         if (counters.Count == 0 || nanos == 0)
         {
@@ -78,28 +112,17 @@ public sealed class RedisBudgetStore : ILlmBudgetStore
 
         await _connection.ExecuteAsync(
             Store,
-            (Store: this, Counters: counters, Amount: amount, Keys: keys, Args: args, Token: cancellationToken),
+            (Store: this, Counters: counters, Amount: amount, OrFallback: orFallback, Keys: keys, Args: args, Token: cancellationToken),
             static async (db, s) => await db.ScriptEvaluateAsync(RedisScripts.BudgetAdd, s.Keys, s.Args).ConfigureAwait(false),
             static async s =>
             {
-                await s.Store._fallback.AddAsync(s.Counters, s.Amount, s.Token).ConfigureAwait(false);
+                if (s.OrFallback)
+                {
+                    await s.Store._fallback.AddAsync(s.Counters, s.Amount, s.Token).ConfigureAwait(false);
+                }
+
                 return RedisResult.Create(1);
             }).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc />
-    public ValueTask<decimal> GetSpentAsync(LlmBudgetCounter counter, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(counter.Key);
-        return _connection.ExecuteAsync(
-            Store,
-            (Store: this, Counter: counter, Token: cancellationToken),
-            static async (db, s) =>
-            {
-                var value = await db.StringGetAsync(s.Store.Key(s.Counter)).ConfigureAwait(false);
-                return value.IsNull ? 0m : InMemoryCostLedger.FromNanos((long)value);
-            },
-            static s => s.Store._fallback.GetSpentAsync(s.Counter, s.Token));
     }
 
     /// <summary>

@@ -7,9 +7,10 @@ namespace LlmFallback.Redis;
 /// <see cref="InMemoryRateLimitStore"/> (generic cell rate algorithm), kept in Redis and updated by Lua scripts
 /// (atomic across the buckets of one request), each key expiring when its bucket would be full again. Time comes
 /// from the injected clock, so instances' clocks should agree within a small part of a window. While Redis is
-/// unreachable, an in-memory store answers (see <see cref="LlmRedisConnection"/>).
+/// unreachable, an in-memory store answers (see <see cref="LlmRedisConnection"/>); the rate-limiting stage settles
+/// each request's tokens in the store that took its permits.
 /// </summary>
-public sealed class RedisRateLimitStore : ILlmRateLimitStore
+public sealed class RedisRateLimitStore : ILlmRateLimitStore, IDegradableRateLimitStore
 {
     private const string Store = "rate limits";
     private readonly LlmRedisConnection _connection;
@@ -30,11 +31,27 @@ public sealed class RedisRateLimitStore : ILlmRateLimitStore
     public ValueTask<LlmRateLimitDecision> TryAcquireAsync(IReadOnlyList<LlmRateLimitRule> rules, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rules);
-        if (rules.Count == 0)
-        {
-            return new(LlmRateLimitDecision.Acquired);
-        }
+        return rules.Count == 0 ? new(LlmRateLimitDecision.Acquired) : Decided(AcquireAsync(rules, cancellationToken));
 
+        static async ValueTask<LlmRateLimitDecision> Decided(ValueTask<(LlmRateLimitDecision Decision, bool InFallback)> acquire) =>
+            (await acquire.ConfigureAwait(false)).Decision;
+    }
+
+    /// <inheritdoc />
+    public ValueTask AddAsync(IReadOnlyList<LlmRateLimitRule> rules, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        return AddCoreAsync(rules, orFallback: true, cancellationToken);
+    }
+
+    ValueTask<(LlmRateLimitDecision Decision, bool InFallback)> IDegradableRateLimitStore.TryAcquireTrackedAsync(IReadOnlyList<LlmRateLimitRule> rules, CancellationToken cancellationToken) =>
+        rules.Count == 0 ? new((LlmRateLimitDecision.Acquired, false)) : AcquireAsync(rules, cancellationToken);
+
+    ValueTask IDegradableRateLimitStore.SettleAsync(IReadOnlyList<LlmRateLimitRule> rules, bool inFallback, CancellationToken cancellationToken) =>
+        inFallback ? _fallback.AddAsync(rules, cancellationToken) : AddCoreAsync(rules, orFallback: false, cancellationToken);
+
+    private ValueTask<(LlmRateLimitDecision Decision, bool InFallback)> AcquireAsync(IReadOnlyList<LlmRateLimitRule> rules, CancellationToken cancellationToken)
+    {
         var keys = new RedisKey[rules.Count];
         var args = new RedisValue[(3 * rules.Count) + 1];
         args[0] = NowMicros();
@@ -54,17 +71,19 @@ public sealed class RedisRateLimitStore : ILlmRateLimitStore
             static async (db, s) =>
             {
                 var result = (RedisResult[])(await db.ScriptEvaluateAsync(RedisScripts.RateLimitAcquire, s.Keys, s.Args).ConfigureAwait(false))!;
-                return (int)result[0] == 1
+                return ((int)result[0] == 1
                     ? LlmRateLimitDecision.Acquired
-                    : new LlmRateLimitDecision(false, (int)result[1], LlmTokenBucketRateLimiter.FromMicros((long)result[2]));
+                    : new LlmRateLimitDecision(false, (int)result[1], LlmTokenBucketRateLimiter.FromMicros((long)result[2])), false);
             },
-            static s => s.Store._fallback.TryAcquireAsync(s.Rules, s.Token));
+            static async s => (await s.Store._fallback.TryAcquireAsync(s.Rules, s.Token).ConfigureAwait(false), true));
     }
 
-    /// <inheritdoc />
-    public async ValueTask AddAsync(IReadOnlyList<LlmRateLimitRule> rules, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Moves the buckets in Redis; while Redis is unreachable, the fallback's when <paramref name="orFallback"/>, else
+    /// none (permits Redis took are never settled in memory, which never held them).
+    /// </summary>
+    private async ValueTask AddCoreAsync(IReadOnlyList<LlmRateLimitRule> rules, bool orFallback, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(rules);
         if (rules.Count == 0)
         {
             return;
@@ -83,11 +102,15 @@ public sealed class RedisRateLimitStore : ILlmRateLimitStore
 
         await _connection.ExecuteAsync(
             Store,
-            (Store: this, Rules: rules, Keys: keys, Args: args, Token: cancellationToken),
+            (Store: this, Rules: rules, OrFallback: orFallback, Keys: keys, Args: args, Token: cancellationToken),
             static async (db, s) => await db.ScriptEvaluateAsync(RedisScripts.RateLimitAdd, s.Keys, s.Args).ConfigureAwait(false),
             static async s =>
             {
-                await s.Store._fallback.AddAsync(s.Rules, s.Token).ConfigureAwait(false);
+                if (s.OrFallback)
+                {
+                    await s.Store._fallback.AddAsync(s.Rules, s.Token).ConfigureAwait(false);
+                }
+
                 return RedisResult.Create(1);
             }).ConfigureAwait(false);
     }

@@ -31,4 +31,19 @@ public sealed class LlmRedisOptionsTests
             ],
             result.Failures);
     }
+
+    [Fact]
+    public void Validate_UnparsableConfiguration_FailsAtStartNamingTheKeyButNeverTheValue()
+    {
+        // Unchecked, the connection's first use fails with StackExchange.Redis' own message (which quotes the value)
+        // on every request that touches a budget or a rate limit, for the life of the process.
+        var options = new LlmRedisOptions { Configuration = "localhost:6379,password=s3cret,connectTimeout=abc" };
+
+        var ex = Assert.Throws<ArgumentException>(() => new LlmRedisConnection(options));
+
+        Assert.StartsWith("Redis:Configuration is not a valid StackExchange.Redis configuration string", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("abc", ex.Message, StringComparison.Ordinal);
+        Assert.Null(ex.InnerException);
+    }
 }

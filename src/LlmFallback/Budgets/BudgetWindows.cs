@@ -24,11 +24,13 @@ internal static class BudgetWindows
         var windows = limits.Windows;
         for (var i = 0; i < windows.Count; i++)
         {
-            var duration = windows[i].Duration;
-            var index = now.UtcTicks / duration.Ticks;
-            var end = new DateTimeOffset((index + 1) * duration.Ticks, TimeSpan.Zero);
-            var key = string.Create(CultureInfo.InvariantCulture, $"{prefix}w{(long)duration.TotalSeconds}-{index}");
-            counters.Add(new(key, windows[i].Limit, end, scope, duration.ToString("c", CultureInfo.InvariantCulture)));
+            // Aligned to the Unix epoch, not to year 1 (the two differ for a duration such as 7 days); the key's index
+            // is the start over the duration, as it was for durations on which both alignments agree.
+            var duration = windows[i].Duration.Ticks;
+            var start = now.UtcTicks - ((((now.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) % duration) + duration) % duration);
+            var end = new DateTimeOffset(start + duration, TimeSpan.Zero);
+            var key = string.Create(CultureInfo.InvariantCulture, $"{prefix}w{duration / TimeSpan.TicksPerSecond}-{start / duration}");
+            counters.Add(new(key, windows[i].Limit, end, scope, windows[i].Duration.ToString("c", CultureInfo.InvariantCulture)));
         }
     }
 

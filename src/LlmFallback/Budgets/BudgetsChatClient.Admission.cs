@@ -15,10 +15,10 @@ public sealed partial class BudgetsChatClient
         }
 
         var estimate = Estimate(messages, options, options?.ModelId);
-        var reservation = await _store.TryReserveAsync(counters, estimate, cancellationToken).ConfigureAwait(false);
+        var (reservation, inFallback) = await ReserveAsync(counters, estimate, cancellationToken).ConfigureAwait(false);
         if (reservation.IsGranted)
         {
-            return new BudgetAdmission(options, counters, estimate, null);
+            return new BudgetAdmission(options, counters, estimate, null, inFallback);
         }
 
         var exceeded = counters[reservation.ExceededIndex];
@@ -29,16 +29,34 @@ public sealed partial class BudgetsChatClient
             downgraded.ModelId = cheaper;
             var cheaperCounters = Counters(downgraded, now) ?? counters;
             var cheaperEstimate = Estimate(messages, downgraded, cheaper);
-            if ((await _store.TryReserveAsync(cheaperCounters, cheaperEstimate, cancellationToken).ConfigureAwait(false)).IsGranted)
+            var (cheaperReservation, cheaperInFallback) = await ReserveAsync(cheaperCounters, cheaperEstimate, cancellationToken).ConfigureAwait(false);
+            if (cheaperReservation.IsGranted)
             {
-                await ReportAsync(exceeded, options, "downgrade", cancellationToken).ConfigureAwait(false);
-                return new BudgetAdmission(downgraded, cheaperCounters, cheaperEstimate, cheaper);
+                var admission = new BudgetAdmission(downgraded, cheaperCounters, cheaperEstimate, cheaper, cheaperInFallback);
+                try
+                {
+                    await ReportAsync(exceeded, options, "downgrade", cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    // Cancelled while audited: the call is never made, so its reservation goes back.
+                    await SettleAsync(admission, -cheaperEstimate).ConfigureAwait(false);
+                    throw;
+                }
+
+                return admission;
             }
         }
 
         await ReportAsync(exceeded, options, "reject", cancellationToken).ConfigureAwait(false);
         throw new BudgetExceededException(exceeded.Scope, exceeded.Period, exceeded.Limit, exceeded.ResetsAt, exceeded.ResetsAt - now);
     }
+
+    /// <summary>Reserves, and says whether a store with a fallback took the reservation there (so it is settled there).</summary>
+    private async ValueTask<(LlmBudgetReservation Reservation, bool InFallback)> ReserveAsync(List<LlmBudgetCounter> counters, decimal estimate, CancellationToken cancellationToken) =>
+        _store is IDegradableBudgetStore degradable
+            ? await degradable.TryReserveTrackedAsync(counters, estimate, cancellationToken).ConfigureAwait(false)
+            : (await _store.TryReserveAsync(counters, estimate, cancellationToken).ConfigureAwait(false), false);
 
     private List<LlmBudgetCounter>? Counters(ChatOptions? options, DateTimeOffset now)
     {
@@ -137,6 +155,6 @@ public sealed partial class BudgetsChatClient
         }
     }
 
-    /// <summary>A request let through: the options it goes with, the counters charged, and the amount reserved.</summary>
-    private sealed record BudgetAdmission(ChatOptions? Options, List<LlmBudgetCounter> Counters, decimal Reserved, string? DowngradedTo);
+    /// <summary>A request let through: the options it goes with, the counters charged, the amount reserved, and whether a store's fallback holds it.</summary>
+    private sealed record BudgetAdmission(ChatOptions? Options, List<LlmBudgetCounter> Counters, decimal Reserved, string? DowngradedTo, bool InFallback);
 }

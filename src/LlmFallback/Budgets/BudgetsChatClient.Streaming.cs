@@ -15,11 +15,13 @@ public sealed partial class BudgetsChatClient
     private async IAsyncEnumerable<ChatResponseUpdate> Stream(IEnumerable<ChatMessage> messages, ChatOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var admission = await AdmitAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        var updates = base.GetStreamingResponseAsync(messages, admission is null ? options : admission.Options, cancellationToken);
-        if (admission is not null)
-        {
-            updates = ObservedStream.Observe(updates, info => Annotate(info, admission), o => SettleAsync(admission, Delta(admission, o)), cancellationToken);
-        }
+        var updates = admission is null
+            ? base.GetStreamingResponseAsync(messages, options, cancellationToken)
+            : ObservedStream.Observe(
+                () => base.GetStreamingResponseAsync(messages, admission.Options, cancellationToken),
+                info => Annotate(info, admission),
+                o => SettleAsync(admission, Delta(admission, o)),
+                cancellationToken);
 
         await foreach (var update in updates.ConfigureAwait(false))
         {

@@ -126,7 +126,14 @@ public sealed partial class BudgetsChatClient : DelegatingChatClient
 
         try
         {
-            await _store.AddAsync(admission.Counters, delta, CancellationToken.None).ConfigureAwait(false);
+            if (_store is IDegradableBudgetStore degradable)
+            {
+                await degradable.SettleAsync(admission.Counters, delta, admission.InFallback, CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                await _store.AddAsync(admission.Counters, delta, CancellationToken.None).ConfigureAwait(false);
+            }
         }
 #pragma warning disable CA1031 // Settling is bookkeeping: a store failure never fails a call that succeeded.
         catch (Exception ex)

@@ -31,24 +31,25 @@ internal sealed class StreamObservation
 /// <summary>Passes a stream through unchanged while observing it, and settles once it has ended in any way.</summary>
 internal static class ObservedStream
 {
-    /// <param name="source">The inner stream.</param>
+    /// <param name="open">Starts the inner stream; called once, inside the observation, so a client that throws at the call (before returning its stream) is settled as a failure too.</param>
     /// <param name="annotate">Called with the call information before the update carrying it reaches the caller.</param>
-    /// <param name="settle">Called once when the stream completed, failed or was abandoned.</param>
+    /// <param name="settle">Called once when the stream completed, failed or was abandoned, even when disposing the inner stream throws.</param>
     /// <param name="cancellationToken">The caller's token.</param>
     public static async IAsyncEnumerable<ChatResponseUpdate> Observe(
-        IAsyncEnumerable<ChatResponseUpdate> source,
+        Func<IAsyncEnumerable<ChatResponseUpdate>> open,
         Action<LlmCallInfo>? annotate,
         Func<StreamObservation, ValueTask> settle,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var observation = new StreamObservation();
-        var enumerator = source.GetAsyncEnumerator(cancellationToken);
+        IAsyncEnumerator<ChatResponseUpdate>? enumerator = null;
         try
         {
             while (true)
             {
                 try
                 {
+                    enumerator ??= open().GetAsyncEnumerator(cancellationToken);
                     if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
                     {
                         observation.Outcome = StreamOutcome.Completed;
@@ -82,8 +83,17 @@ internal static class ObservedStream
         }
         finally
         {
-            await enumerator.DisposeAsync().ConfigureAwait(false);
-            await settle(observation).ConfigureAwait(false);
+            try
+            {
+                if (enumerator is not null)
+                {
+                    await enumerator.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                await settle(observation).ConfigureAwait(false);
+            }
         }
     }
 }

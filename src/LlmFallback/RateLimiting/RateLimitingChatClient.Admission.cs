@@ -31,10 +31,12 @@ public sealed partial class RateLimitingChatClient
             }
         }
 
-        var decision = await _store.TryAcquireAsync(rules, cancellationToken).ConfigureAwait(false);
+        var (decision, inFallback) = _store is IDegradableRateLimitStore degradable
+            ? await degradable.TryAcquireTrackedAsync(rules, cancellationToken).ConfigureAwait(false)
+            : (await _store.TryAcquireAsync(rules, cancellationToken).ConfigureAwait(false), false);
         if (decision.IsAcquired)
         {
-            return new RateLimitAdmission(rules, tokens, tokenRules);
+            return new RateLimitAdmission(rules, tokens, tokenRules, inFallback);
         }
 
         var rule = rules[decision.RejectedIndex];
@@ -101,6 +103,6 @@ public sealed partial class RateLimitingChatClient
         }
     }
 
-    /// <summary>A request let through: the rules it was counted against and the prompt tokens taken.</summary>
-    private sealed record RateLimitAdmission(List<LlmRateLimitRule> Rules, long Tokens, bool HasTokenRules);
+    /// <summary>A request let through: the rules it was counted against, the prompt tokens taken, and whether a store's fallback holds them.</summary>
+    private sealed record RateLimitAdmission(List<LlmRateLimitRule> Rules, long Tokens, bool HasTokenRules, bool InFallback);
 }

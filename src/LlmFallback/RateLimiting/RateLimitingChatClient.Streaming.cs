@@ -15,16 +15,14 @@ public sealed partial class RateLimitingChatClient
     private async IAsyncEnumerable<ChatResponseUpdate> Stream(IEnumerable<ChatMessage> messages, ChatOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var admission = await AdmitAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        var updates = base.GetStreamingResponseAsync(messages, options, cancellationToken);
-        if (admission is { HasTokenRules: true })
-        {
-            // A failed stream gives its tokens back; a stream the caller left keeps the estimate.
-            updates = ObservedStream.Observe(
-                updates,
+        // A failed stream gives its tokens back; a stream the caller left keeps the estimate.
+        var updates = admission is not { HasTokenRules: true }
+            ? base.GetStreamingResponseAsync(messages, options, cancellationToken)
+            : ObservedStream.Observe(
+                () => base.GetStreamingResponseAsync(messages, options, cancellationToken),
                 null,
                 o => SettleAsync(admission, o.Outcome == StreamOutcome.Failed ? 0 : ActualTokens(o.Info, o.Usage) ?? admission.Tokens),
                 cancellationToken);
-        }
 
         await foreach (var update in updates.ConfigureAwait(false))
         {

@@ -122,7 +122,14 @@ public sealed partial class RateLimitingChatClient : DelegatingChatClient
 
         try
         {
-            await _store.AddAsync(rules, CancellationToken.None).ConfigureAwait(false);
+            if (_store is IDegradableRateLimitStore degradable)
+            {
+                await degradable.SettleAsync(rules, admission.InFallback, CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                await _store.AddAsync(rules, CancellationToken.None).ConfigureAwait(false);
+            }
         }
 #pragma warning disable CA1031 // Settling is bookkeeping: a store failure never fails a call that succeeded.
         catch (Exception ex)

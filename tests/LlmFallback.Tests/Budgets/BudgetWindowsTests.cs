@@ -21,4 +21,22 @@ public sealed class BudgetWindowsTests
             ],
             counters);
     }
+
+    [Fact]
+    public void AddCounters_WeekWindow_IsAlignedToTheUnixEpoch()
+    {
+        // 1970-01-01 was a Thursday, and so is 2026-12-03: a 7-day window aligned to the epoch starts today at midnight.
+        var now = new DateTimeOffset(2026, 12, 3, 0, 30, 0, TimeSpan.Zero);
+        var counters = new List<LlmBudgetCounter>();
+        var limits = new LlmBudgetLimits();
+        limits.Windows.Add(new LlmBudgetWindow { Duration = TimeSpan.FromDays(7), Limit = 5m });
+
+        BudgetWindows.AddCounters(counters, LlmBudgetScope.User, "u1", limits, now);
+
+        var counter = Assert.Single(counters);
+        Assert.Equal(new DateTimeOffset(2026, 12, 10, 0, 0, 0, TimeSpan.Zero), counter.ResetsAt);
+        var justBefore = new List<LlmBudgetCounter>();
+        BudgetWindows.AddCounters(justBefore, LlmBudgetScope.User, "u1", limits, now.AddHours(-1));
+        Assert.NotEqual(counter.Key, Assert.Single(justBefore).Key);
+    }
 }

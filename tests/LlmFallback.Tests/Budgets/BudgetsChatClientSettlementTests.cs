@@ -47,6 +47,21 @@ public sealed class BudgetsChatClientSettlementTests : BudgetsTestBase
     }
 
     [Fact]
+    public async Task GetResponseAsync_DowngradeCancelledWhileAudited_ReleasesTheCheaperReservation()
+    {
+        using var cts = new CancellationTokenSource();
+        var options = new BudgetOptions { OnExceeded = LlmBudgetAction.Downgrade, DowngradeTo = "gpt-4o-mini" };
+        options.PerTenant.Daily = 0.005m;
+        using var client = new BudgetsChatClient(Answering("Hi", "gpt-4o-mini", Usage(10, 10)), _store, options, auditSink: new CancellingAuditSink(cts), timeProvider: _time);
+        var request = Request("gpt-4o");
+        request.MaxOutputTokens = 1000;
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.GetResponseAsync(Prompt(), request, cts.Token));
+
+        Assert.Equal(0m, await _store.GetSpentAsync(Counter(LlmBudgetScope.Tenant, "acme", new LlmBudgetLimits { Daily = 0.005m }), Ct));
+    }
+
+    [Fact]
     public async Task GetResponseAsync_AfterTheCall_ChargesTheActualCostNotTheEstimate()
     {
         var limits = new LlmBudgetLimits { Daily = 1m };
@@ -101,6 +116,33 @@ public sealed class BudgetsChatClientSettlementTests : BudgetsTestBase
         using var client = Client(inner, o => o.PerTenant.Daily = 1m);
 
         await Assert.ThrowsAsync<HttpRequestException>(async () =>
+        {
+            await foreach (var _ in client.GetStreamingResponseAsync(Prompt(), Request(), Ct))
+            {
+            }
+        });
+
+        Assert.Equal(0m, await _store.GetSpentAsync(Counter(LlmBudgetScope.Tenant, "acme", new LlmBudgetLimits { Daily = 1m }), Ct));
+    }
+
+    /// <summary>An audit sink whose write is cancelled: the caller's token fires while it writes.</summary>
+    private sealed class CancellingAuditSink(CancellationTokenSource cts) : IAuditSink
+    {
+        public async ValueTask WriteAsync(LlmAuditEvent auditEvent, CancellationToken cancellationToken = default)
+        {
+            await cts.CancelAsync();
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_InnerThrowsBeforeItsStream_ReleasesTheReservation()
+    {
+        // A client that validates the request before returning its stream (as the OpenAI adapter converts messages) throws at the call.
+        var inner = new FakeChatClient("p") { OnGetStreamingResponse = (_, _, _) => throw new NotSupportedException("content") };
+        using var client = Client(inner, o => o.PerTenant.Daily = 1m);
+
+        await Assert.ThrowsAsync<NotSupportedException>(async () =>
         {
             await foreach (var _ in client.GetStreamingResponseAsync(Prompt(), Request(), Ct))
             {

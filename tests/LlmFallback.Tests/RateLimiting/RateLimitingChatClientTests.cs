@@ -111,6 +111,51 @@ public sealed class RateLimitingChatClientTests : IDisposable
     }
 
     [Fact]
+    public async Task GetStreamingResponseAsync_InnerThrowsBeforeItsStream_GivesItsTokensBack()
+    {
+        var failing = new FakeChatClient("p") { OnGetStreamingResponse = (_, _, _) => throw new NotSupportedException("content") };
+        var prompt = LlmTokenCounter.ForModel("gpt-4o").CountTokens(Prompt());
+        using var client = Client(failing, o => o.PerUser.TokensPerMinute = prompt);
+        var request = new ChatOptions { ModelId = "gpt-4o" }.WithUser("u");
+
+        for (var i = 0; i < 3; i++)
+        {
+            await Assert.ThrowsAsync<NotSupportedException>(async () =>
+            {
+                await foreach (var _ in client.GetStreamingResponseAsync(Prompt(), request, Ct))
+                {
+                }
+            });
+        }
+
+        Assert.Equal(3, failing.CallCount);
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_LeftStreamWhoseDisposeThrows_StillChargesTheStreamedUsage()
+    {
+        var usage = new ChatResponseUpdate { Contents = [new UsageContent(Usage(300, 700))] };
+        var inner = new FakeChatClient("p") { OnGetStreamingResponse = (_, _, _) => new DisposeThrowingStream(usage) };
+        using var client = Client(inner, o => o.PerUser.TokensPerMinute = 1000);
+        var request = new ChatOptions { ModelId = "gpt-4o" }.WithUser("u");
+
+        await Assert.ThrowsAsync<IOException>(async () =>
+        {
+            await foreach (var _ in client.GetStreamingResponseAsync(Prompt(), request, Ct))
+            {
+                break;
+            }
+        });
+
+        await Assert.ThrowsAsync<RateLimitedException>(async () =>
+        {
+            await foreach (var _ in client.GetStreamingResponseAsync(Prompt(), request, Ct))
+            {
+            }
+        });
+    }
+
+    [Fact]
     public async Task GetResponseAsync_Override_ReplacesTheLimitForThatId()
     {
         using var client = Client(Answering("Hi", "gpt-4o", null), o =>
@@ -176,5 +221,24 @@ public sealed class RateLimitingChatClientTests : IDisposable
         using var client = new RateLimitingChatClient(Answering("x", null, null), _store);
         await Assert.ThrowsAsync<ArgumentNullException>(() => client.GetResponseAsync(null!, null, Ct));
         Assert.Throws<ArgumentNullException>(() => client.GetStreamingResponseAsync(null!, null, Ct));
+    }
+
+    /// <summary>A stream of one update whose enumerator throws when disposed (a transport that fails to close).</summary>
+    private sealed class DisposeThrowingStream(ChatResponseUpdate update) : IAsyncEnumerable<ChatResponseUpdate>, IAsyncEnumerator<ChatResponseUpdate>
+    {
+        private bool _moved;
+
+        public ChatResponseUpdate Current => update;
+
+        public IAsyncEnumerator<ChatResponseUpdate> GetAsyncEnumerator(CancellationToken cancellationToken = default) => this;
+
+        public ValueTask<bool> MoveNextAsync()
+        {
+            var first = !_moved;
+            _moved = true;
+            return new(first);
+        }
+
+        public ValueTask DisposeAsync() => throw new IOException("close failed");
     }
 }
