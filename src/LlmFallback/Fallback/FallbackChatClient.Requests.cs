@@ -28,6 +28,7 @@ public sealed partial class FallbackChatClient
             {
                 provider = plan.Providers[0];
                 request.ProviderIndex = 0;
+                request.MarkCalled(0);
                 request.Permit = permit;
                 request.Calls = 1;
                 request.AttemptStart = attemptStart;
