@@ -203,4 +203,34 @@ public sealed class FallbackChatClientWaitingTests
         Assert.Equal("from a", response.Text);
         Assert.Equal(2, response.GetLlmCallInfo()!.AttemptCount);
     }
+    [Fact]
+    public async Task GetResponseAsync_BreakerReopenedDuringASlowStart_WaitsForTheBreakWithoutSpinning()
+    {
+        // The breaker closes after a probe (a slow start begins), then reopens at the next call: the slow start is still
+        // on when a request waits for the break to end. Each look it takes at the provider takes a ramp slot that the
+        // breaker then refuses; giving that slot back must not wake the request itself, or it loops without a pause.
+        var f = new FallbackFixture();
+        var a = f.Script(Script.Status(503), Script.Answer("probe"), Script.Status(503), Script.Answer("from a").Forever());
+        static void Fragile(LlmProviderOptions o) =>
+            (o.Resilience.MaxRetries, o.Resilience.CircuitBreaker.ConsecutiveFailures, o.Resilience.CircuitBreaker.BreakDuration) = (0, 1, TimeSpan.FromSeconds(4));
+        var provider = f.Provider("a", a, Fragile);
+        using var client = f.Client([provider]);
+        await Assert.ThrowsAsync<LlmFallbackExhaustedException>(() => client.GetResponseAsync("opens the breaker", cancellationToken: Ct));
+        f.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal("probe", (await client.GetResponseAsync("closes it", cancellationToken: Ct)).Text);
+        await Assert.ThrowsAsync<LlmFallbackExhaustedException>(() => client.GetResponseAsync("reopens it", cancellationToken: Ct));
+        Assert.Equal(LlmCircuitState.Open, provider.GetHealth().State);
+        Assert.True(provider.Upstream.IsRamping);
+
+        var request = client.GetResponseAsync("hi", cancellationToken: Ct);
+        await Poll.UntilAsync(() => f.Time.TryTakeArmed(TimeSpan.FromSeconds(4)), "the request waits for the break to end");
+        var timers = f.Time.TimersCreated;
+        await Poll.SettleAsync();
+
+        Assert.False(request.IsCompleted);
+        Assert.Equal(timers, f.Time.TimersCreated);
+        f.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal("from a", (await Poll.CompletesAsync(request)).Text);
+        Assert.Equal(4, a.CallCount);
+    }
 }
