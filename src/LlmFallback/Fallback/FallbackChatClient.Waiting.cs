@@ -121,7 +121,13 @@ public sealed partial class FallbackChatClient
             var until = p.UnavailableUntil(now);
             if (until == 0)
             {
+                // Back with a call (a probe's verdict, a ramp slot freed), which pulses; but a probe that stays silent
+                // for a break is replaced without a pulse, so wake then to take its place.
                 unknown = true;
+                if (p.Breaker.ProbeReplacedAt is var replaced and > 0 && replaced > now)
+                {
+                    earliest = Math.Min(earliest, replaced);
+                }
             }
             else
             {

@@ -94,7 +94,7 @@ public sealed partial class LlmProvider
             return;
         }
 
-        var wasClosed = Breaker.State == LlmCircuitState.Closed;
+        // A close this causes starts the upstream's slow start (OnBreakerTransition).
         if (permit.Panic)
         {
             Breaker.OnPanicSuccess();
@@ -102,12 +102,6 @@ public sealed partial class LlmProvider
         else
         {
             Breaker.OnSuccess(permit.Probe);
-        }
-
-        if (!wasClosed && Breaker.State == LlmCircuitState.Closed)
-        {
-            // Back from an outage: let traffic return gradually rather than all at once.
-            Upstream.StartRamp();
         }
 
         LeaveInFlight(permit);

@@ -188,7 +188,17 @@ public sealed partial class LlmProvider
 
     private void OnBreakerTransition(LlmCircuitState from, LlmCircuitState to, LlmFailureKind? cause)
     {
-        Upstream.Signal.Pulse();
+        if (to == LlmCircuitState.Closed)
+        {
+            // Back from an outage: traffic returns gradually, not all at once. The ramp is in place before the pulse
+            // (StartRamp pulses), so the waiters it wakes find it.
+            Upstream.StartRamp();
+        }
+        else
+        {
+            Upstream.Signal.Pulse();
+        }
+
         if (LlmFallbackDiagnostics.BreakerTransitions.Enabled)
         {
             LlmFallbackDiagnostics.BreakerTransitions.Add(

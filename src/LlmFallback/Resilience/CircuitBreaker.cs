@@ -77,6 +77,21 @@ internal sealed partial class CircuitBreaker
     /// <summary>Gets the timestamp at which an open breaker lets a probe through (meaningful only when open).</summary>
     public long OpenUntil => Volatile.Read(ref _openUntil);
 
+    /// <summary>
+    /// Gets the timestamp from which a half-open breaker's probe that has not reported is replaced (see
+    /// <see cref="TryAcquire"/>), or 0 when no probe is out.
+    /// </summary>
+    public long ProbeReplacedAt
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state == (int)LlmCircuitState.HalfOpen && _probe != 0 ? _probeStarted + _breakTicks + 1 : 0;
+            }
+        }
+    }
+
     /// <summary>Gets the number of failures seen so far; a permit reads it when its call starts.</summary>
     public long Sequence => Volatile.Read(ref _failureSequence);
 

@@ -21,6 +21,9 @@ internal sealed class UpstreamState
     private int _rampEpoch;
     private int _rampArmed;
 
+    // A call was refused because the ramp was full since a freed slot was last announced.
+    private bool _rampRefused;
+
     public UpstreamState(string name) => Name = name;
 
     public string Name { get; }
@@ -96,6 +99,7 @@ internal sealed class UpstreamState
             }
 
             rampFull = true;
+            _rampRefused = true;
             return false;
         }
     }
@@ -115,6 +119,11 @@ internal sealed class UpstreamState
     /// Ends a ramp call: <paramref name="accepted"/> when the upstream answered (or began streaming), which widens the
     /// ramp by one; otherwise its slot is only freed. Calls of an earlier ramp are ignored.
     /// </summary>
+    /// <remarks>
+    /// A slot only freed wakes waiters only when a call was refused for a full ramp meanwhile: a slot taken and given
+    /// back at once (the breaker refused the call) must not wake the waiting request that took it, or that request
+    /// loops without a pause until the breaker lets it through.
+    /// </remarks>
     public void ReleaseRamp(int rampEpoch, bool accepted)
     {
         if (rampEpoch == 0)
@@ -134,6 +143,13 @@ internal sealed class UpstreamState
             {
                 _rampLimit = 0;
             }
+
+            if (!accepted && !_rampRefused)
+            {
+                return;
+            }
+
+            _rampRefused = false;
         }
 
         Signal.Pulse();

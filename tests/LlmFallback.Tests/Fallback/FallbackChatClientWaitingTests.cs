@@ -203,4 +203,72 @@ public sealed class FallbackChatClientWaitingTests
         Assert.Equal("from a", response.Text);
         Assert.Equal(2, response.GetLlmCallInfo()!.AttemptCount);
     }
+    [Fact]
+    public async Task GetResponseAsync_BreakerReopenedDuringASlowStart_WaitsForTheBreakWithoutSpinning()
+    {
+        // The breaker closes after a probe (a slow start begins), then reopens at the next call: the slow start is still
+        // on when a request waits for the break to end. Each look it takes at the provider takes a ramp slot that the
+        // breaker then refuses; giving that slot back must not wake the request itself, or it loops without a pause.
+        var f = new FallbackFixture();
+        var a = f.Script(Script.Status(503), Script.Answer("probe"), Script.Status(503), Script.Answer("from a").Forever());
+        var (provider, client) = await OpenedAsync(f, a);
+        using var _ = client;
+        f.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal("probe", (await client.GetResponseAsync("closes it", cancellationToken: Ct)).Text);
+        await Assert.ThrowsAsync<LlmFallbackExhaustedException>(() => client.GetResponseAsync("reopens it", cancellationToken: Ct));
+        Assert.Equal(LlmCircuitState.Open, provider.GetHealth().State);
+        Assert.True(provider.Upstream.IsRamping);
+
+        var request = client.GetResponseAsync("hi", cancellationToken: Ct);
+        await Poll.UntilAsync(() => f.Time.TryTakeArmed(TimeSpan.FromSeconds(4)), "the request waits for the break to end");
+        var timers = f.Time.TimersCreated;
+        await Poll.SettleAsync();
+
+        Assert.False(request.IsCompleted);
+        Assert.Equal(timers, f.Time.TimersCreated);
+        f.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal("from a", (await Poll.CompletesAsync(request)).Text);
+        Assert.Equal(4, a.CallCount);
+    }
+    [Fact]
+    public async Task GetResponseAsync_ProbeThatDoesNotReportWithinABreak_IsReplacedByTheWaitingRequest()
+    {
+        // The probe hangs; a probe silent for longer than a break is replaced, and a request waiting for the provider
+        // wakes then to be the replacement, not only when its whole wait budget (10 s) has run out.
+        var f = new FallbackFixture();
+        var a = f.Script(Script.Status(503), Script.Hang(), Script.Answer("from a").Forever());
+        var (provider, client) = await OpenedAsync(f, a);
+        using var _ = client;
+        f.Advance(TimeSpan.FromSeconds(4));
+        using var probeCaller = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var probe = client.GetResponseAsync("the probe hangs", cancellationToken: probeCaller.Token);
+        await Poll.UntilAsync(() => a.CallCount == 2, "the probe is sent");
+        Assert.Equal(LlmCircuitState.HalfOpen, provider.GetHealth().State);
+
+        var request = client.GetResponseAsync("hi", cancellationToken: Ct);
+        await Poll.UntilAsync(() => f.Logged("ProviderSkipped") >= 1, "the request found the probe out");
+        await Poll.SettleAsync();
+        f.Advance(TimeSpan.FromSeconds(4));
+        await Poll.SettleAsync();
+        Assert.False(request.IsCompleted);
+        f.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.Equal("from a", (await Poll.CompletesAsync(request)).Text);
+        Assert.Equal(f.Start + TimeSpan.FromSeconds(8) + TimeSpan.FromMilliseconds(1), a.Calls[2].ArrivedAt);
+        Assert.Equal(LlmCircuitState.Closed, provider.GetHealth().State);
+        await probeCaller.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Poll.CompletesAsync(probe));
+    }
+
+    /// <summary>One provider whose breaker opens at its first failure, for a 4 s break; the first request opens it.</summary>
+    private static async Task<(LlmProvider Provider, FallbackChatClient Client)> OpenedAsync(FallbackFixture f, ScriptedChatClient a)
+    {
+        static void Fragile(LlmProviderOptions o) =>
+            (o.Resilience.MaxRetries, o.Resilience.CircuitBreaker.ConsecutiveFailures, o.Resilience.CircuitBreaker.BreakDuration) = (0, 1, TimeSpan.FromSeconds(4));
+        var provider = f.Provider("a", a, Fragile);
+        var client = f.Client([provider]);
+        await Assert.ThrowsAsync<LlmFallbackExhaustedException>(() => client.GetResponseAsync("opens the breaker", cancellationToken: Ct));
+        Assert.Equal(LlmCircuitState.Open, provider.GetHealth().State);
+        return (provider, client);
+    }
 }

@@ -123,10 +123,8 @@ public class LlmProviderTests
     [Fact]
     public void GetHealth_BreakOverButNoProbeYet_IsAvailable()
     {
-        var provider = Create();
-        provider.Breaker.Isolate(_time.GetTimestamp(), TimeSpan.Zero, LlmFailureKind.ServerError);
+        var provider = BreakOver();
 
-        _time.Advance(TimeSpan.FromSeconds(15));
         var health = provider.GetHealth();
 
         Assert.Equal(LlmCircuitState.Open, health.State);
@@ -307,7 +305,46 @@ public class LlmProviderTests
         Assert.DoesNotContain("abcdefghijklmnopqrstuvwxyz0123456789", exhausted.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Succeed_ProbeClosesTheBreaker_TheSlowStartIsInPlaceBeforeWaitersAreWoken()
+    {
+        // A waiter woken by the close (the pulse of the transition) may run before the thread that closed the breaker
+        // goes on: it must already find the slow start, or every waiter gets in at once. The handler below is such a
+        // waiter, run at the moment the close is announced.
+        var provider = BreakOver();
+        var now = _time.GetTimestamp();
+        Assert.True(provider.TryAcquire(now, out var probe, out _));
+        var woken = new List<LlmRefusal>();
+        provider.Breaker.Transitioned += (_, to, _) =>
+        {
+            if (to == LlmCircuitState.Closed)
+            {
+                provider.TryAcquire(now, out var first, out var refusal);
+                woken.Add(refusal);
+                provider.TryAcquire(now, out var second, out refusal);
+                woken.Add(refusal);
+                provider.Release(ref first);
+                provider.Release(ref second);
+            }
+        };
+
+        provider.Succeed(ref probe);
+
+        Assert.Equal(LlmCircuitState.Closed, provider.Breaker.State);
+        Assert.Equal([LlmRefusal.None, LlmRefusal.Ramping], woken);
+        Assert.True(provider.Upstream.IsRamping);
+    }
+
     private LlmProvider Create() => new("p", new TestChatClient(), timeProvider: _time);
+
+    /// <summary>A provider whose breaker opened and whose (default, 15 s) break has just ended.</summary>
+    private LlmProvider BreakOver()
+    {
+        var provider = Create();
+        provider.Breaker.Isolate(_time.GetTimestamp(), TimeSpan.Zero, LlmFailureKind.ServerError);
+        _time.Advance(TimeSpan.FromSeconds(15));
+        return provider;
+    }
 
     private long Ticks(TimeSpan value) => (long)(value.TotalSeconds * _time.TimestampFrequency);
 }

@@ -500,6 +500,22 @@ public class CircuitBreakerTests
     }
 
     [Fact]
+    public void ProbeReplacedAt_IsTheFirstMomentTheReplacementIsHandedOut()
+    {
+        var breaker = Opened();
+        Assert.Equal(0, breaker.ProbeReplacedAt);
+        _time.Advance(Break);
+        Assert.True(breaker.TryAcquire(Now, out _));
+
+        var replacedAt = breaker.ProbeReplacedAt;
+
+        Assert.False(breaker.TryAcquire(replacedAt - 1, out _));
+        Assert.True(breaker.TryAcquire(replacedAt, out var replacement));
+        breaker.OnNeutral(replacement, replacedAt);
+        Assert.Equal(0, breaker.ProbeReplacedAt); // no probe out
+    }
+
+    [Fact]
     public void OnNeutral_LostProbeReportsAfterItWasReplaced_DoesNotFreeTheReplacementsPermit()
     {
         var breaker = Opened();
