@@ -16,6 +16,9 @@ namespace LlmFallback;
 public sealed partial class LlmTokenBucketRateLimiter : RateLimiter
 {
     private const long MicrosPerTick = 10;
+
+    /// <summary>The most debt the bucket keeps (about 14,600 years): far enough below a long that times in ticks never wrap.</summary>
+    private const long MaxMicros = long.MaxValue / MicrosPerTick / 2;
     private static readonly RateLimitLease Acquired = new Lease(true, null);
 
     private readonly TimeProvider _time;
@@ -115,7 +118,7 @@ public sealed partial class LlmTokenBucketRateLimiter : RateLimiter
         {
             var now = Now();
             var tat = Volatile.Read(ref _tat);
-            var next = permits > 0 ? Math.Max(tat, now) + cost : Math.Max(tat - cost, now);
+            var next = permits > 0 ? Math.Min(Math.Max(tat, now) + cost, MaxMicros) : Math.Max(tat - cost, now);
             if (next == tat || Interlocked.CompareExchange(ref _tat, next, tat) == tat)
             {
                 return;
@@ -135,7 +138,12 @@ public sealed partial class LlmTokenBucketRateLimiter : RateLimiter
     }
 
     /// <summary>How far <paramref name="permits"/> move the theoretical arrival time: the time the bucket takes to refill them, rounded up.</summary>
-    internal static long CostMicros(long permits, long limit, long windowMicros) => permits == 0 ? 0 : Math.Max(1, ((permits * windowMicros) + limit - 1) / limit);
+    /// <remarks>
+    /// Computed in 128 bits (a billion tokens a day is 8.6e19 µs·tokens, past a long) and capped at
+    /// <see cref="MaxMicros"/>, so a request far over the limit leaves the bucket in debt for millennia instead of wrapping.
+    /// </remarks>
+    internal static long CostMicros(long permits, long limit, long windowMicros) =>
+        permits == 0 ? 0 : (long)Int128.Clamp((((Int128)permits * windowMicros) + limit - 1) / limit, 1, MaxMicros);
 
     internal static long ToMicros(TimeSpan value) => value.Ticks / MicrosPerTick;
 
@@ -148,6 +156,6 @@ public sealed partial class LlmTokenBucketRateLimiter : RateLimiter
     private long Available(long now)
     {
         var debt = Math.Max(Volatile.Read(ref _tat) - now, 0);
-        return Math.Clamp((_windowMicros - debt) * _limit / _windowMicros, 0, _limit);
+        return (long)Int128.Clamp((Int128)(_windowMicros - debt) * _limit / _windowMicros, 0, _limit);
     }
 }

@@ -28,6 +28,35 @@ public sealed class LlmTokenBucketRateLimiterTests
     }
 
     [Fact]
+    public void TryAcquire_BillionTokensADay_CountsLargeRequestsAndStatisticsExactly()
+    {
+        // 2e8 tokens over a one-day window is 1.7e19 µs·tokens: past a long, where the cost used to wrap to 1 µs.
+        using var limiter = new LlmTokenBucketRateLimiter(1_000_000_000, TimeSpan.FromDays(1), _time);
+        Assert.Equal(1_000_000_000, limiter.GetStatistics()!.CurrentAvailablePermits);
+
+        Assert.True(limiter.TryAcquire(200_000_000, out _));
+
+        Assert.Equal(800_000_000, limiter.GetStatistics()!.CurrentAvailablePermits);
+        Assert.False(limiter.TryAcquire(900_000_000, out var retryAfter));
+        Assert.Equal(TimeSpan.FromDays(0.1), retryAfter);
+    }
+
+    [Fact]
+    public void Add_FarMoreThanTheLimit_SaturatesTheDebtInsteadOfWrapping()
+    {
+        using var limiter = new LlmTokenBucketRateLimiter(10, TimeSpan.FromDays(1), _time);
+
+        for (var i = 0; i < 8; i++)
+        {
+            limiter.Add(long.MaxValue);
+        }
+
+        Assert.Equal(0, limiter.GetStatistics()!.CurrentAvailablePermits);
+        Assert.False(limiter.TryAcquire(1, out var retryAfter));
+        Assert.True(retryAfter > TimeSpan.FromDays(365 * 1000), $"retry after {retryAfter}");
+    }
+
+    [Fact]
     public void TryAcquire_RefillsContinuously_HalfAWindowGivesHalfTheLimit()
     {
         using var limiter = new LlmTokenBucketRateLimiter(100, TimeSpan.FromMinutes(1), _time);
