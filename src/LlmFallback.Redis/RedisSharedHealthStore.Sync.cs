@@ -97,7 +97,15 @@ internal sealed partial class RedisSharedHealthStore
     {
         var opening = kind == OpeningKind;
         var key = opening ? OpeningKey(provider.Name) : CooldownKey(provider.UpstreamName);
-        if (untilMs <= Time.GetUtcNow().ToUnixTimeMilliseconds() || !Advance(key, untilMs))
+        var nowMs = Time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (untilMs <= nowMs)
+        {
+            return;
+        }
+
+        // No instance publishes more than a day ahead; a corrupt value (even one past the calendar) is held to that.
+        untilMs = Math.Min(untilMs, nowMs + (long)LlmRetryAfter.MaxValue.TotalMilliseconds);
+        if (!Advance(key, untilMs))
         {
             return;
         }

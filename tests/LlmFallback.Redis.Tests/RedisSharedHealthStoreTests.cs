@@ -84,6 +84,24 @@ public sealed class RedisSharedHealthStoreTests(RedisFixture redis) : IClassFixt
     }
 
     [Fact]
+    public async Task Message_DeadlinePastTheCalendar_IsHeldToOneDay()
+    {
+        // A corrupt message (another version, a hand-written PUBLISH) must neither throw in the subscription nor take
+        // the provider out for good.
+        var time = RedisFixture.Clock();
+        var prefix = Prefix();
+        await using var b = await Instance(time, prefix, ScriptedChatClient.Always(Script.Answer("primary"), time));
+
+        await Until(async () =>
+        {
+            await Database().PublishAsync(RedisChannel.Literal(prefix + "health"), $"c|someone-else|{long.MaxValue}|0|primary");
+            return b.Primary.GetHealth().IsCoolingDown;
+        });
+
+        Assert.Equal(time.GetUtcNow() + TimeSpan.FromDays(1), b.Primary.GetHealth().AvailableAt);
+    }
+
+    [Fact]
     public async Task CooldownStarted_EightConcurrentWriters_TheLatestDeadlineWins()
     {
         var time = RedisFixture.Clock();

@@ -19,7 +19,7 @@ public sealed partial class LlmProvider
     /// <summary>Another instance saw the upstream ask to wait until <paramref name="until"/> (wall time).</summary>
     internal void ApplySharedCooldown(DateTimeOffset until)
     {
-        var left = until - TimeProvider.GetUtcNow();
+        var left = SharedLeft(until);
         if (left > TimeSpan.Zero)
         {
             Upstream.CoolDownUntil(Clock.Now + Clock.ToTimestamps(left));
@@ -30,7 +30,7 @@ public sealed partial class LlmProvider
     /// <summary>Another instance opened this provider's breaker until <paramref name="until"/> (wall time).</summary>
     internal void ApplySharedOpening(DateTimeOffset until, LlmFailureKind? cause)
     {
-        var left = until - TimeProvider.GetUtcNow();
+        var left = SharedLeft(until);
         if (left <= TimeSpan.Zero)
         {
             return;
@@ -54,5 +54,16 @@ public sealed partial class LlmProvider
             var now = Clock.Now;
             shared.BreakerOpened(this, LlmClock.WallTime(TimeProvider.GetUtcNow(), Clock.Elapsed(now, Math.Max(now, Breaker.OpenUntil))), cause);
         }
+    }
+
+    /// <summary>
+    /// How long a deadline heard from another instance has left, held to one day: no instance publishes more (the
+    /// longest Retry-After honoured), so a corrupt message can neither take the provider out for good nor overflow the
+    /// clock arithmetic.
+    /// </summary>
+    private TimeSpan SharedLeft(DateTimeOffset until)
+    {
+        var now = TimeProvider.GetUtcNow();
+        return until - now > LlmRetryAfter.MaxValue ? LlmRetryAfter.MaxValue : until - now;
     }
 }

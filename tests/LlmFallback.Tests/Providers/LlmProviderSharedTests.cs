@@ -65,6 +65,23 @@ public class LlmProviderSharedTests
     }
 
     [Fact]
+    public void ApplyShared_DeadlineBeyondADay_IsHeldToOneDay()
+    {
+        // No instance publishes more than a day (the longest Retry-After honoured); a corrupt or hostile message asking
+        // for the end of time must neither disable the provider for good nor wrap the clock arithmetic.
+        var provider = Create();
+
+        provider.ApplySharedCooldown(DateTimeOffset.MaxValue);
+        provider.ApplySharedOpening(DateTimeOffset.MaxValue, LlmFailureKind.ServerError);
+
+        Assert.Equal(_time.GetUtcNow().AddDays(1), provider.GetHealth().AvailableAt);
+        _time.Advance(TimeSpan.FromDays(1));
+        Assert.True(provider.TryAcquire(provider.Clock.Now, out var permit, out _));
+        provider.Succeed(ref permit);
+        Assert.Equal(LlmCircuitState.Closed, provider.GetHealth().State);
+    }
+
+    [Fact]
     public void ApplyShared_DeadlineInThePast_ChangesNothing()
     {
         var provider = Create();
