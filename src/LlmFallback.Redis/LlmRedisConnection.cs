@@ -17,7 +17,9 @@ public sealed class LlmRedisConnection : IAsyncDisposable, IDisposable
     private readonly ILogger _logger;
     private readonly bool _owned;
     private readonly IConnectionMultiplexer? _multiplexer;
+    private readonly Lock _gate = new();
     private Task<IConnectionMultiplexer>? _connect;
+    private bool _disposed;
     private long _retryAtTicks;
     private int _degraded;
 
@@ -105,32 +107,93 @@ public sealed class LlmRedisConnection : IAsyncDisposable, IDisposable
 
     internal RedisKey Key(string key) => string.Concat(_options.KeyPrefix, key);
 
-    /// <summary>Closes the connection when this instance opened it.</summary>
+    /// <summary>Closes the connection when this instance opened it (one still being made is closed when it completes).</summary>
     public void Dispose()
     {
-        if (_owned && Volatile.Read(ref _connect) is { IsCompletedSuccessfully: true } connected)
+        if (TakeForDisposal() is { } connected)
         {
-            connected.Result.Dispose();
+            connected.Dispose();
         }
     }
 
-    /// <summary>Closes the connection when this instance opened it.</summary>
+    /// <summary>Closes the connection when this instance opened it (one still being made is closed when it completes).</summary>
     /// <returns>A task that completes when the connection is closed.</returns>
     public async ValueTask DisposeAsync()
     {
-        if (_owned && Volatile.Read(ref _connect) is { IsCompletedSuccessfully: true } connected)
+        if (TakeForDisposal() is { } connected)
         {
-            await connected.Result.DisposeAsync().ConfigureAwait(false);
+            await connected.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Gets the connection being made or made, if any (tests).</summary>
+    internal Task<IConnectionMultiplexer>? Connecting => Volatile.Read(ref _connect);
+
+    /// <summary>
+    /// Marks this instance disposed, so no connection is made after it, and returns the connection to close now. One
+    /// still being made is closed when it completes: left alone, it would reconnect in the background for good.
+    /// </summary>
+    private IConnectionMultiplexer? TakeForDisposal()
+    {
+        Task<IConnectionMultiplexer>? connect;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return null;
+            }
+
+            _disposed = true;
+            connect = _connect;
+            _connect = Task.FromException<IConnectionMultiplexer>(new ObjectDisposedException(nameof(LlmRedisConnection)));
+        }
+
+        if (!_owned || connect is null)
+        {
+            return null;
+        }
+
+        if (connect.IsCompletedSuccessfully)
+        {
+            return connect.Result;
+        }
+
+        _ = connect.ContinueWith(
+            static t =>
+            {
+                if (t.IsCompletedSuccessfully)
+                {
+                    t.Result.Dispose();
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        return null;
     }
 
     /// <summary>Whether an exception means Redis is not serving (as opposed to a bug in a caller).</summary>
     private static bool IsOutage(Exception ex) =>
         ex is RedisException or TimeoutException or IOException or System.Net.Sockets.SocketException or ObjectDisposedException;
 
-    /// <summary>The connection, made once; a caller waits for it at most the operation timeout (it goes on connecting in the background).</summary>
-    private Task<IConnectionMultiplexer> ConnectAsync() =>
-        Volatile.Read(ref _connect) ?? LazyInitializer.EnsureInitialized(ref _connect, () => _multiplexer is { } given ? Task.FromResult(given) : ConnectCoreAsync(_options));
+    /// <summary>
+    /// The connection, made once (under a lock: two first callers racing must not both connect, or the loser's
+    /// connection would reconnect in the background for good); a caller waits for it at most the operation timeout (it
+    /// goes on connecting in the background). After disposal, an <see cref="ObjectDisposedException"/>: the stores'
+    /// in-memory state answers.
+    /// </summary>
+    private Task<IConnectionMultiplexer> ConnectAsync()
+    {
+        if (Volatile.Read(ref _connect) is { } connect)
+        {
+            return connect;
+        }
+
+        lock (_gate)
+        {
+            return _connect ??= _multiplexer is { } given ? Task.FromResult(given) : ConnectCoreAsync(_options);
+        }
+    }
 
     private static async Task<IConnectionMultiplexer> ConnectCoreAsync(LlmRedisOptions options)
     {

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
@@ -7,7 +9,7 @@ using StackExchange.Redis;
 
 namespace LlmFallback.Redis.Tests;
 
-public sealed class LlmRedisConnectionTests
+public sealed class LlmRedisConnectionTests : IClassFixture<RedisFixture>
 {
     private static CancellationToken Ct => RedisFixture.Ct;
 
@@ -16,8 +18,11 @@ public sealed class LlmRedisConnectionTests
     private readonly IDatabase _database = Substitute.For<IDatabase>();
     private readonly IConnectionMultiplexer _multiplexer = Substitute.For<IConnectionMultiplexer>();
 
-    public LlmRedisConnectionTests()
+    private readonly RedisFixture _redis;
+
+    public LlmRedisConnectionTests(RedisFixture redis)
     {
+        _redis = redis;
         _multiplexer.GetDatabase(Arg.Any<int>(), Arg.Any<object?>()).Returns(_database);
     }
 
@@ -88,6 +93,29 @@ public sealed class LlmRedisConnectionTests
     {
         Assert.Throws<ArgumentNullException>(() => new LlmRedisConnection((LlmRedisOptions)null!));
         Assert.Throws<ArgumentNullException>(() => new LlmRedisConnection((IConnectionMultiplexer)null!));
+    }
+
+    [Fact]
+    public async Task Dispose_WhileTheFirstConnectionIsBeingMade_ClosesItWhenItCompletes()
+    {
+        // A proxy in front of the real server holds the first connection's handshake until the test lets it through.
+        var letThrough = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var proxy = HoldingProxy.Start(_redis.Server.Port, letThrough.Task);
+        var options = new LlmRedisOptions { Configuration = $"127.0.0.1:{proxy.Port}", RetryInterval = TimeSpan.FromSeconds(5) };
+        var connection = new LlmRedisConnection(options, _time);
+        var call = Run(connection).AsTask();
+        await proxy.Accepted.WaitAsync(Ct);
+        var connecting = connection.Connecting!;
+
+        connection.Dispose();
+        _time.Advance(options.OperationTimeout);
+        Assert.Equal("memory", await call.WaitAsync(Ct));
+        letThrough.SetResult();
+        var multiplexer = await connecting.WaitAsync(Ct);
+
+        // Left alone it would stay connected (and reconnect in the background) for good; closed, it refuses work.
+        Assert.Throws<ObjectDisposedException>(() => multiplexer.GetDatabase().Ping());
+        Assert.Equal("memory", await Run(connection));
     }
 
     [Fact]
