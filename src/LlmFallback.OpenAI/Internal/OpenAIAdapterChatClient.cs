@@ -25,16 +25,18 @@ internal sealed class OpenAIAdapterChatClient : DelegatingChatClient
     private readonly string _provider;
     private readonly OpenAIPrefillMode _prefillMode;
     private readonly OpenAIFailureClassifier _classifier;
-    private readonly string? _apiKey;
+
+    // What the requests carry that no surfaced error may repeat: the key and the values of configured headers.
+    private readonly string?[] _secrets;
     private readonly LlmPortabilityOptions? _portability;
 
-    public OpenAIAdapterChatClient(IChatClient innerClient, string provider, OpenAIPrefillMode prefillMode, OpenAIFailureClassifier classifier, string? apiKey, LlmPortabilityOptions? portability = null)
+    public OpenAIAdapterChatClient(IChatClient innerClient, string provider, OpenAIPrefillMode prefillMode, OpenAIFailureClassifier classifier, string?[] secrets, LlmPortabilityOptions? portability = null)
         : base(innerClient)
     {
         _provider = provider;
         _prefillMode = prefillMode;
         _classifier = classifier;
-        _apiKey = apiKey;
+        _secrets = secrets;
         _portability = portability;
     }
 
@@ -95,7 +97,7 @@ internal sealed class OpenAIAdapterChatClient : DelegatingChatClient
     /// <summary>Whether <paramref name="exception"/> must be surfaced as <paramref name="safe"/> instead of as it is.</summary>
     private bool Surfaces(Exception exception, out Exception safe)
     {
-        safe = LlmSecrets.Sanitize(exception, _classifier, _provider, _apiKey);
+        safe = LlmSecrets.Sanitize(exception, _classifier, _provider, _secrets);
         return !ReferenceEquals(safe, exception);
     }
 

@@ -65,6 +65,28 @@ internal static class OpenAIChatClientFactory
 #pragma warning restore OPENAI001
         var prefill = options.Capabilities?.PrefillContinuation == true ? settings.PrefillMode : OpenAIPrefillMode.None;
         var portability = services.GetRequiredService<IOptionsMonitor<LlmPortabilityOptions>>().Get(name);
-        return new OpenAIAdapterChatClient(chatClient.AsIChatClient(), name, prefill, new OpenAIFailureClassifier(services.GetService<TimeProvider>()), key, portability);
+        return new OpenAIAdapterChatClient(chatClient.AsIChatClient(), name, prefill, new OpenAIFailureClassifier(services.GetService<TimeProvider>()), Secrets(key, adapter.Headers), portability);
+    }
+
+    /// <summary>
+    /// The key and every configured header value: a header may carry a gateway's credential (Azure API Management's
+    /// subscription key, an AI gateway's token) in a shape the generic credential patterns do not know.
+    /// </summary>
+    private static string?[] Secrets(string? key, IDictionary<string, string>? headers)
+    {
+        if (headers is not { Count: > 0 })
+        {
+            return [key];
+        }
+
+        var secrets = new string?[headers.Count + 1];
+        secrets[0] = key;
+        var i = 1;
+        foreach (var header in headers)
+        {
+            secrets[i++] = header.Value;
+        }
+
+        return secrets;
     }
 }

@@ -187,6 +187,44 @@ public sealed partial class OpenAIAdapterChatClientTests : IAsyncLifetime
         Assert.DoesNotContain("engine", ex.Message, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Error_ServerEchoesAConfiguredHeaderValue_TheValueIsInNothingThrown(bool stream)
+    {
+        // A gateway credential sent in a configured header, in no shape the generic patterns know.
+        const string Token = "Gw7hQ2zT9lX4vB8nC3rM";
+        await using var sp = TestProviders.Build(b => b.AddOpenAICompatibleProvider(
+            "local",
+            o => { o.Model = "m"; o.Endpoint = _server.V1(); },
+            o => o.Headers["X-Gateway-Token"] = Token));
+        _server.Enqueue(WireScenario.Raw(401, "application/json", $$$"""{"error":{"message":"Gateway token {{{Token}}} was revoked.","type":"authentication_error"}}"""));
+        var client = sp.GetRequiredKeyedService<IChatClient>("local");
+        var ct = TestContext.Current.CancellationToken;
+
+        var ex = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            if (stream)
+            {
+                await foreach (var _ in client.GetStreamingResponseAsync(TestProviders.Conversation, cancellationToken: ct))
+                {
+                }
+            }
+            else
+            {
+                await client.GetResponseAsync(TestProviders.Conversation, cancellationToken: ct);
+            }
+        });
+
+        Assert.Equal(Token, _server.Requests[0].Header("X-Gateway-Token"));
+        Assert.Equal(LlmFailureKind.Authentication, sp.GetRequiredKeyedService<LlmProvider>("local").Classify(ex).Kind);
+        Assert.DoesNotContain(Token, ex.ToString(), StringComparison.Ordinal);
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            Assert.DoesNotContain(Token, e.Message, StringComparison.Ordinal);
+        }
+    }
+
     /// <summary>Streams the scenario's deltas, then one given raw error event instead of the finish.</summary>
     private sealed class RawStreamServer(string errorEvent) : OpenAILoopbackServer
     {
