@@ -14,7 +14,16 @@ internal static class GeminiStreamReader
 {
     private const int MaxErrorBytes = 64 * 1024;
 
-    public static async IAsyncEnumerable<GenerateContentResponse> ReadAsync(Stream stream, string provider, string? apiKey, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// The largest line or event read (64 MB: a chunk with inline media is a few MB): a server that never ends a line
+    /// fails the stream instead of growing its buffers until the process runs out of memory.
+    /// </summary>
+    internal const int MaxEventBytes = 64 * 1024 * 1024;
+
+    public static IAsyncEnumerable<GenerateContentResponse> ReadAsync(Stream stream, string provider, string? apiKey, CancellationToken cancellationToken) =>
+        ReadAsync(stream, provider, apiKey, MaxEventBytes, cancellationToken);
+
+    internal static async IAsyncEnumerable<GenerateContentResponse> ReadAsync(Stream stream, string provider, string? apiKey, int maxEventBytes, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
         var data = new ArrayBufferWriter<byte>(1024);
@@ -28,6 +37,11 @@ internal static class GeminiStreamReader
                 var newline = buffer.AsSpan(start, end - start).IndexOf((byte)'\n');
                 if (newline < 0 && !eof)
                 {
+                    if (end - start >= maxEventBytes)
+                    {
+                        throw TooLarge(maxEventBytes);
+                    }
+
                     (buffer, start, end) = Compact(buffer, start, end);
                     var read = await stream.ReadAsync(buffer.AsMemory(end), cancellationToken).ConfigureAwait(false);
                     eof = read == 0;
@@ -56,6 +70,11 @@ internal static class GeminiStreamReader
                 {
                     var value = line[5..];
                     value = value.StartsWith(" "u8) ? value[1..] : value;
+                    if (data.WrittenCount + value.Length >= maxEventBytes)
+                    {
+                        throw TooLarge(maxEventBytes);
+                    }
+
                     if (data.WrittenCount > 0)
                     {
                         data.Write("\n"u8);
@@ -117,6 +136,9 @@ internal static class GeminiStreamReader
         ArrayPool<byte>.Shared.Return(buffer);
         return (larger, 0, end);
     }
+
+    private static InvalidDataException TooLarge(int maxEventBytes) =>
+        new($"A Gemini stream line or event reached {maxEventBytes} bytes without ending.");
 
     private static void Append(ArrayBufferWriter<byte> raw, ReadOnlySpan<byte> line)
     {

@@ -30,6 +30,35 @@ public class GeminiStreamReaderTests
         Assert.Equal(["a", "b"], chunks.Select(c => c.Candidates![0].Content!.Parts![0].Text));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ReadAsync_LineOrEventThatNeverEnds_FailsAtTheLimitInsteadOfGrowing(bool manyDataLines)
+    {
+        // One endless line, or an event of endless data: lines that never reach a blank line.
+        using var body = new EndlessStream(manyDataLines ? "data: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n"u8.ToArray() : "data: xxxxxxxxxxxxxxxx"u8.ToArray());
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(async () =>
+        {
+            await foreach (var _ in GeminiStreamReader.ReadAsync(body, "gem", "test-api-key", 1024 * 1024, Ct))
+            {
+            }
+        });
+
+        Assert.Equal("A Gemini stream line or event reached 1048576 bytes without ending.", error.Message);
+        Assert.InRange(body.Served, 1024 * 1024, 2 * 1024 * 1024);
+    }
+
+    [Fact]
+    public async Task ReadAsync_EventLargerThanTheFirstBuffer_IsReadWhole()
+    {
+        var text = new string('a', 200 * 1024);
+
+        var chunks = await ReadAsync("data: " + GeminiWireJson.Text(text) + "\n\n");
+
+        Assert.Equal(text, Assert.Single(chunks).Candidates![0].Content!.Parts![0].Text);
+    }
+
     [Fact]
     public async Task ReadAsync_LastEventWithoutBlankLineOrLineBreak_IsStillRead()
     {
@@ -94,4 +123,50 @@ public class GeminiStreamReaderTests
     [Fact]
     public async Task ReadAsync_RawJsonThatIsNoError_IsInvalidData() =>
         await Assert.ThrowsAsync<InvalidDataException>(() => ReadAsync("{\"candidates\": []}\n"));
+}
+
+/// <summary>A body that repeats one pattern for ever, counting what it served; past 16 MB it fails the reader that kept reading.</summary>
+internal sealed class EndlessStream(byte[] pattern) : Stream
+{
+    public long Served { get; private set; }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => Served; set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (Served > 16 * 1024 * 1024)
+        {
+            throw new IOException("The reader kept reading an endless line past 16 MB.");
+        }
+
+        for (var i = 0; i < buffer.Length; i++)
+        {
+            buffer[i] = pattern[(int)((Served + i) % pattern.Length)];
+        }
+
+        Served += buffer.Length;
+        return buffer.Length;
+    }
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => new(Read(buffer.Span));
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
