@@ -32,7 +32,7 @@ public sealed partial class LlmCachingChatClient
         var key = request.ExactKey!;
         if (!noCache && await _cache.GetAsync(key, cancellationToken).ConfigureAwait(false) is { } entry)
         {
-            return Hit(entry, LlmCacheKind.Exact, null, request, messages, options);
+            return Hit(entry, key, LlmCacheKind.Exact, null, request, messages, options);
         }
 
         SemanticQuery? query = null;
@@ -41,7 +41,7 @@ public sealed partial class LlmCachingChatClient
             query = await _semantic.PrepareAsync(prompt, cancellationToken).ConfigureAwait(false);
             if (query is not null && !noCache && await _semantic.FindAsync(request.Partition!, query, cancellationToken).ConfigureAwait(false) is { } found)
             {
-                return Hit(found.Entry, LlmCacheKind.Semantic, found.Similarity, request, messages, options);
+                return Hit(found.Entry, found.Key, LlmCacheKind.Semantic, found.Similarity, request, messages, options);
             }
         }
 
@@ -56,7 +56,7 @@ public sealed partial class LlmCachingChatClient
             if (await flight.WaitAsync(cancellationToken).ConfigureAwait(false) is { } shared)
             {
                 CacheMetrics.Request("coalesced", "exact");
-                return Hit(shared, LlmCacheKind.Exact, null, request, messages, options);
+                return Hit(shared, key, LlmCacheKind.Exact, null, request, messages, options);
             }
 
             CacheMetrics.Request("miss", "none");
@@ -69,7 +69,7 @@ public sealed partial class LlmCachingChatClient
             if (await _cache.GetAsync(key, cancellationToken).ConfigureAwait(false) is { } stored)
             {
                 flight.Complete(stored);
-                return Hit(stored, LlmCacheKind.Exact, null, request, messages, options);
+                return Hit(stored, key, LlmCacheKind.Exact, null, request, messages, options);
             }
         }
         catch
@@ -82,7 +82,8 @@ public sealed partial class LlmCachingChatClient
         return new(null, false, request, ttl, query, false, flight);
     }
 
-    private Lookup Hit(CachedChatEntry entry, LlmCacheKind kind, double? similarity, CacheRequest request, IEnumerable<ChatMessage> messages, ChatOptions? options)
+    /// <summary>A hit on the entry stored under <paramref name="servedKey"/> (for a semantic hit, another prompt's key: the one a later eviction must remove).</summary>
+    private Lookup Hit(CachedChatEntry entry, string servedKey, LlmCacheKind kind, double? similarity, CacheRequest request, IEnumerable<ChatMessage> messages, ChatOptions? options)
     {
         var response = ResponseCopy.ForCaller(entry.Response);
         var info = new LlmCallInfo(entry.Provider ?? "cache", entry.ProviderModel ?? response.ModelId, [], 0, null, false);
@@ -90,7 +91,7 @@ public sealed partial class LlmCachingChatClient
         annotations.CacheKind = kind;
         annotations.CacheSimilarity = similarity;
         annotations.CacheSavedUsage = entry.Response.Usage;
-        annotations.CacheEntry = new CacheEntryRef(_stores, request.ExactKey!, request.Partition);
+        annotations.CacheEntry = new CacheEntryRef(_stores, servedKey, request.Partition);
         response.SetLlmCallInfo(info);
         Metering?.RecordCacheHit(response, messages, options);
         CacheMetrics.Hit(kind, similarity);

@@ -32,12 +32,14 @@ public sealed partial class LlmCachingChatClient
         }
 
         var updates = lookup.NoStore ? null : new List<ChatResponseUpdate>();
+        var contents = lookup.NoStore ? null : new List<List<AIContent>>();
         CachedChatEntry? stored = null;
         try
         {
             await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
             {
                 updates?.Add(update);
+                contents?.Add(ResponseCopy.Contents(update.Contents));
                 yield return update;
             }
 
@@ -45,7 +47,7 @@ public sealed partial class LlmCachingChatClient
             // moderation) that stops early, or marks an update, keeps the stream out of the cache.
             if (updates is not null)
             {
-                stored = await StoreStreamAsync(lookup, options, updates).ConfigureAwait(false);
+                stored = await StoreStreamAsync(lookup, options, updates, contents!).ConfigureAwait(false);
             }
         }
         finally
@@ -54,7 +56,8 @@ public sealed partial class LlmCachingChatClient
         }
     }
 
-    private async ValueTask<CachedChatEntry?> StoreStreamAsync(Lookup lookup, ChatOptions? options, List<ChatResponseUpdate> updates)
+    /// <summary>Stores a stream: markers and call info are read from the updates as the caller left them, the contents as they passed.</summary>
+    private async ValueTask<CachedChatEntry?> StoreStreamAsync(Lookup lookup, ChatOptions? options, List<ChatResponseUpdate> updates, List<List<AIContent>> contents)
     {
         if (StorePolicy.RejectStream(updates) is { } reason)
         {
@@ -69,7 +72,15 @@ public sealed partial class LlmCachingChatClient
             info = updates[i].GetLlmCallInfo();
         }
 
-        return await StoreAsync(lookup, options, updates.ToChatResponse(), info, updates[^1]).ConfigureAwait(false);
+        var passed = new List<ChatResponseUpdate>(updates.Count);
+        for (var i = 0; i < updates.Count; i++)
+        {
+            var copy = updates[i].Clone();
+            copy.Contents = contents[i];
+            passed.Add(copy);
+        }
+
+        return await StoreAsync(lookup, options, passed.ToChatResponse(), info, updates[^1]).ConfigureAwait(false);
     }
 
     /// <summary>One update per message; the last carries the finish reason, the usage and the call info.</summary>

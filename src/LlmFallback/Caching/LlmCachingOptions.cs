@@ -23,7 +23,7 @@ public sealed class LlmCachingOptions
     public TimeSpan DefaultTimeToLive { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>
-    /// Gets or sets how long answers are kept per route (the request's <c>ChatOptions.ModelId</c>); <see cref="TimeSpan.Zero"/>
+    /// Gets or sets how long answers are kept per route (the request's <c>WithRoute</c>, else its <c>ChatOptions.ModelId</c>); <see cref="TimeSpan.Zero"/>
     /// turns caching off for that route. Route names are matched case-insensitively.
     /// </summary>
     /// <value>The default is empty: every route uses <see cref="DefaultTimeToLive"/>.</value>

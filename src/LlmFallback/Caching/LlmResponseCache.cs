@@ -56,7 +56,7 @@ public sealed class LlmResponseCache
         return _cache.RemoveByTagAsync(NamespaceTag(cacheNamespace), cancellationToken);
     }
 
-    /// <summary>Removes every entry of a route (the requests' <c>ChatOptions.ModelId</c>).</summary>
+    /// <summary>Removes every entry of a route (the requests' <c>WithRoute</c>, else their <c>ChatOptions.ModelId</c>).</summary>
     /// <param name="route">The route.</param>
     /// <param name="cancellationToken">The cancellation token.</param>
     /// <returns>A task that completes when the entries are invalid.</returns>

@@ -109,6 +109,7 @@ internal sealed class CompiledRule(LlmRoutingRule rule, CompiledRoute route, str
             return false;
         }
 
-        return _max is not { } max || !tokens.IsAtLeast(max + 1);
+        // No count exceeds int.MaxValue (and max + 1 would wrap to int.MinValue, which every request is at least).
+        return _max is not { } max || max == int.MaxValue || !tokens.IsAtLeast(max + 1);
     }
 }

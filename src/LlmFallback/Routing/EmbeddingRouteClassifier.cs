@@ -90,17 +90,19 @@ public sealed class EmbeddingRouteClassifier : ILlmRouteClassifier
         var existing = Volatile.Read(ref _vectors);
         if (existing is { IsFaulted: false, IsCanceled: false })
         {
-            return existing;
+            return existing.WaitAsync(cancellationToken);
         }
 
-        // A failed attempt to embed the examples is tried again by the next request.
-        var created = EmbedExamplesAsync(cancellationToken);
-        return Interlocked.CompareExchange(ref _vectors, created, existing) == existing ? created : _vectors!;
+        // A failed attempt to embed the examples is tried again by the next request. The embedding is shared, so it
+        // is not cancelled with the request that started it: each request stops waiting on its own token.
+        var created = EmbedExamplesAsync();
+        var shared = Interlocked.CompareExchange(ref _vectors, created, existing) == existing ? created : _vectors!;
+        return shared.WaitAsync(cancellationToken);
     }
 
-    private async Task<float[][]> EmbedExamplesAsync(CancellationToken cancellationToken)
+    private async Task<float[][]> EmbedExamplesAsync()
     {
-        var embeddings = await _generator.GenerateAsync(_examples.Select(static e => e.Example), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var embeddings = await _generator.GenerateAsync(_examples.Select(static e => e.Example), cancellationToken: CancellationToken.None).ConfigureAwait(false);
         return [.. embeddings.Select(static e => e.Vector.ToArray())];
     }
 }

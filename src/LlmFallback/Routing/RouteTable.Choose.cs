@@ -99,7 +99,8 @@ internal sealed partial class RouteTable
                 continue;
             }
 
-            var needed = tokens.Count(counter) + output;
+            // In 64 bits: a requested output near int.MaxValue wrapped the sum negative, which fit every window.
+            var needed = (long)tokens.Count(counter) + output;
             if (needed <= window)
             {
                 order[count++] = i;
@@ -108,7 +109,7 @@ internal sealed partial class RouteTable
 
             if (window > largest.Window)
             {
-                largest = (window, needed);
+                largest = (window, (int)Math.Min(needed, int.MaxValue));
             }
         }
 

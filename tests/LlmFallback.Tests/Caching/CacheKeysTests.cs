@@ -9,7 +9,7 @@ public sealed class CacheKeysTests
     [
         "text", "role", "route", "temperature", "top_p", "max_tokens", "seed", "stop", "instructions", "system_prompt",
         "tools", "tool_schema", "tool_mode", "response_format", "json_schema", "provider_option", "user", "tenant",
-        "namespace", "history", "image", "author",
+        "namespace", "history", "image", "author", "explicit_route",
     ];
 
     [Theory]
@@ -42,10 +42,42 @@ public sealed class CacheKeysTests
             case "namespace": ns = "docs"; break;
             case "history": messages.Insert(1, new ChatMessage(ChatRole.User, "earlier")); break;
             case "image": messages[^1].Contents.Add(new DataContent(new byte[] { 1, 2, 3 }, "image/png")); break;
+            case "explicit_route": options.WithRoute("smart"); break;
             default: messages[^1].AuthorName = "someone"; break;
         }
 
         Assert.NotEqual(baseline, Key(messages, options, ns));
+    }
+
+    [Fact]
+    public void Compute_ExplicitRoute_IsTheRouteOfTagsAndTimeToLive()
+    {
+        var named = CacheKeys.Compute([new ChatMessage(ChatRole.User, "q")], new ChatOptions { ModelId = "fast" }.WithRoute("smart"), Defaults, null);
+        var byModel = CacheKeys.Compute([new ChatMessage(ChatRole.User, "q")], new ChatOptions { ModelId = "fast" }, Defaults, null);
+
+        Assert.Equal(("smart", "fast"), (named.Route, byModel.Route));
+        Assert.NotEqual(named.ExactKey, byModel.ExactKey);
+    }
+
+    [Fact]
+    public void Compute_SeedsBeyondDoublePrecision_DifferentKeys()
+    {
+        // 2^53 and 2^53 + 1 are the same double: seeds were framed through double and shared a key.
+        var a = new ChatOptions { Seed = 9_007_199_254_740_992 };
+        var b = new ChatOptions { Seed = 9_007_199_254_740_993 };
+
+        Assert.NotEqual(Key([new ChatMessage(ChatRole.User, "q")], a), Key([new ChatMessage(ChatRole.User, "q")], b));
+    }
+
+    [Fact]
+    public void Compute_DatesDifferingBelowASecond_DifferentKeys()
+    {
+        // The invariant general format of a date drops its fraction of a second.
+        var at = new DateTimeOffset(2026, 1, 1, 10, 0, 0, TimeSpan.Zero);
+        ChatOptions With(object value) => new() { AdditionalProperties = new() { ["not_before"] = value } };
+
+        Assert.NotEqual(Key([new ChatMessage(ChatRole.User, "q")], With(at)), Key([new ChatMessage(ChatRole.User, "q")], With(at.AddMilliseconds(1))));
+        Assert.NotEqual(Key([new ChatMessage(ChatRole.User, "q")], With(at.UtcDateTime)), Key([new ChatMessage(ChatRole.User, "q")], With(at.UtcDateTime.AddTicks(1))));
     }
 
     [Fact]

@@ -35,6 +35,27 @@ public sealed class LlmCachingChatClientStreamingTests
     }
 
     [Fact]
+    public async Task GetStreamingResponseAsync_OuterStageRewritesTheUpdates_StoresWhatUpstreamSent()
+    {
+        // PII redaction (outside the cache) restores pseudonyms by replacing the contents of the updates it receives:
+        // the same objects the cache buffered, so the stream was stored with the first caller's e-mail address under
+        // the key of the redacted prompt, and replayed to the next caller whose prompt redacted the same way.
+        using var f = new CacheFixture();
+        f.Upstream.Respond = _ => CountingClient.Answer("Noted <EMAIL_1> for you.");
+        using var cache = f.Client(new LlmCachingOptions { Scope = LlmCacheScope.Shared });
+        using var pii = new PiiRedactionChatClient(cache, new PiiRedactionOptions { DefaultAction = PiiAction.Pseudonymise });
+
+        var alice = await pii.GetStreamingResponseAsync("My e-mail is alice@example.com", cancellationToken: Ct).ToListAsync(Ct);
+        var bob = await pii.GetStreamingResponseAsync("My e-mail is bob@example.com", cancellationToken: Ct).ToListAsync(Ct);
+        var stored = await cache.GetResponseAsync("My e-mail is <EMAIL_1>", cancellationToken: Ct);
+
+        Assert.Equal("Noted alice@example.com for you.", alice.ToChatResponse().Text);
+        Assert.Equal("Noted bob@example.com for you.", bob.ToChatResponse().Text);
+        Assert.Equal(("Noted <EMAIL_1> for you.", true), (stored.Text, stored.GetLlmCallInfo()?.CacheHit));
+        Assert.Equal(1, f.Upstream.Calls);
+    }
+
+    [Fact]
     public async Task GetStreamingResponseAsync_AfterNonStreamingAnswer_SharesTheEntry()
     {
         using var f = new CacheFixture();

@@ -31,6 +31,22 @@ public sealed class LlmCachingChatClientTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_RoutesNamedWithWithRoute_NeverShareAnswersAndKeepTheirTimeToLive()
+    {
+        using var f = new CacheFixture();
+        using var client = f.Client(new LlmCachingOptions { RouteTimeToLive = { ["live"] = TimeSpan.Zero } });
+
+        var fast = await client.GetResponseAsync("q", new ChatOptions().WithRoute("fast"), Ct);
+        var smart = await client.GetResponseAsync("q", new ChatOptions().WithRoute("smart"), Ct);
+        await client.GetResponseAsync("q", new ChatOptions().WithRoute("live"), Ct);
+        var live = await client.GetResponseAsync("q", new ChatOptions().WithRoute("live"), Ct);
+
+        Assert.Equal(("answer 1", "answer 2", "answer 4"), (fast.Text, smart.Text, live.Text));
+        Assert.False(smart.GetLlmCallInfo()?.CacheHit ?? false);
+        Assert.Equal(4, f.Upstream.Calls);
+    }
+
+    [Fact]
     public async Task GetResponseAsync_Hit_ReturnsACopyTheCallerMayChange()
     {
         using var f = new CacheFixture();

@@ -81,6 +81,30 @@ public sealed class ClassifierTests
         Assert.Throws<ArgumentException>("routes", () => new LlmJudgeRouteClassifier(new TestChatClient(), new Dictionary<string, string>()));
     }
 
+    [Fact]
+    public async Task EmbeddingRouteClassifier_FirstCallerCancelsWhileExamplesEmbed_OthersStillClassified()
+    {
+        // The examples' shared embedding ran with the token of the request that happened to start it: its caller
+        // cancelling cancelled it for every request waiting on it, which the routing stage then sent to the default.
+        var gate = new TaskCompletionSource();
+        var generator = new KeywordEmbeddings { ExamplesGate = gate.Task };
+        var classifier = new EmbeddingRouteClassifier(generator, new Dictionary<string, IReadOnlyList<string>>
+        {
+            ["code"] = ["fix this python bug", "refactor my code"],
+            ["chat"] = ["hello there", "how are you"],
+        }, threshold: 0.5f);
+        using var first = new CancellationTokenSource();
+        var cancelled = classifier.ClassifyAsync([new(ChatRole.User, "my python code has a bug")], null, first.Token).AsTask();
+        var waiting = classifier.ClassifyAsync([new(ChatRole.User, "my python code has a bug")], null, TestContext.Current.CancellationToken).AsTask();
+
+        await first.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+        gate.SetResult();
+
+        Assert.Equal("code", (await waiting).Route);
+        Assert.Equal(1, generator.ExampleBatches);
+    }
+
     /// <summary>A bag-of-keywords embedding: one dimension per known word, so similarities are predictable.</summary>
     private sealed class KeywordEmbeddings : IEmbeddingGenerator<string, Embedding<float>>
     {
@@ -88,15 +112,19 @@ public sealed class ClassifierTests
 
         public int ExampleBatches { get; private set; }
 
-        public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+        /// <summary>Gets or sets a task the examples' embedding waits for (with the token it was given).</summary>
+        public Task ExamplesGate { get; set; } = Task.CompletedTask;
+
+        public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
         {
             var list = values.ToList();
             if (list.Count > 1)
             {
                 ExampleBatches++;
+                await ExamplesGate.WaitAsync(cancellationToken);
             }
 
-            return Task.FromResult(new GeneratedEmbeddings<Embedding<float>>(list.Select(v => new Embedding<float>(Words.Select(w => v.Contains(w, StringComparison.OrdinalIgnoreCase) ? 1f : 0f).ToArray()))));
+            return new GeneratedEmbeddings<Embedding<float>>(list.Select(v => new Embedding<float>(Words.Select(w => v.Contains(w, StringComparison.OrdinalIgnoreCase) ? 1f : 0f).ToArray())));
         }
 
         public object? GetService(Type serviceType, object? serviceKey = null) => null;

@@ -108,6 +108,18 @@ public sealed class ContextWindowRoutingTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_MaxOutputTokensNearIntMax_NeverFitsAndNeedsAreSaturated()
+    {
+        // The prompt plus int.MaxValue output tokens wrapped to a negative count, which "fit" every window.
+        var f = Fixture(out var router, smallWindow: 500, largeWindow: 800);
+
+        var ex = await Assert.ThrowsAsync<LlmContextWindowExceededException>(() => router.GetResponseAsync(Prompt, new ChatOptions { ModelId = "r", MaxOutputTokens = int.MaxValue }, FallbackFixture.Ct));
+
+        Assert.Equal((int.MaxValue, 800), (ex.RequiredTokens, ex.LargestContextWindow));
+        Assert.All(f.Clients.Values, c => Assert.Equal(0, c.CallCount));
+    }
+
+    [Fact]
     public async Task GetResponseAsync_NothingFitsButAFallbackRouteDoes_TakenWithReasonContextWindow()
     {
         Fixture(out var router, smallWindow: 500, largeWindow: 800, o =>

@@ -148,6 +148,22 @@ public sealed class RoutingChatClientTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_RuleWithMaxPromptTokensIntMax_MatchesAnySize()
+    {
+        // MaxPromptTokens + 1 wrapped to int.MinValue: "at least int.MinValue tokens" held for every request, so the
+        // rule never matched.
+        Fixture(out var router, o =>
+        {
+            o.Rules = [new LlmRoutingRule { Name = "any", Route = "smart", MaxPromptTokens = int.MaxValue }];
+            o.DefaultRoute = "fast";
+        });
+
+        var response = await router.GetResponseAsync(Hello, null, FallbackFixture.Ct);
+
+        Assert.Equal(("any", LlmRouteReason.Rule), (response.GetLlmCallInfo()!.Route!.Detail, response.GetLlmCallInfo()!.Route!.Reason));
+    }
+
+    [Fact]
     public async Task GetResponseAsync_ComplexityHeuristic_SimpleAndComplexRequestsSplit()
     {
         Fixture(out var router, o => o.Complexity = new ComplexityRoutingOptions { SimpleRoute = "fast", ComplexRoute = "smart" });

@@ -26,7 +26,16 @@ internal static partial class CacheKeys
         Nullable(w, 15, o.MaxOutputTokens);
         Nullable(w, 16, o.FrequencyPenalty);
         Nullable(w, 17, o.PresencePenalty);
-        Nullable(w, 18, o.Seed);
+        if (o.Seed is { } seed)
+        {
+            // Exact: through a double, seeds past 2^53 shared a key. Its own tag, so no entry framed the old way matches.
+            w.Int(32, seed);
+        }
+        else
+        {
+            w.Tag(18 | 0x80);
+        }
+
         w.Bool(19, o.AllowMultipleToolCalls ?? true);
         if (o.StopSequences is { } stops)
         {
@@ -182,6 +191,11 @@ internal static partial class CacheKeys
                 return true;
             case JsonElement element:
                 w.String(63, element.GetRawText());
+                return true;
+            case DateTime or DateTimeOffset:
+                // The general format drops the fraction of a second; the round-trip format keeps every tick and the kind.
+                w.String(64, value.GetType().Name);
+                w.String(65, ((IFormattable)value).ToString("O", CultureInfo.InvariantCulture));
                 return true;
             case IFormattable formattable:
                 w.String(64, value.GetType().Name);

@@ -16,7 +16,11 @@ internal static partial class CacheKeys
     public static CacheRequest Compute(IEnumerable<ChatMessage> messages, ChatOptions? options, LlmCachingOptions settings, string? namespaceOverride)
     {
         var ns = namespaceOverride ?? settings.Namespace;
-        var route = options?.ModelId ?? string.Empty;
+
+        // The route as the routing stage reads it: WithRoute(...) (an own llmfallback.* property, so not framed with
+        // the provider options), else the model id.
+        var named = options.GetRoute();
+        var route = named ?? options?.ModelId ?? string.Empty;
         var list = messages as IList<ChatMessage> ?? [.. messages];
         if (list.Count == 0 || !IsCacheableRequest(options))
         {
@@ -27,7 +31,12 @@ internal static partial class CacheKeys
         writer.String(1, Version);
         writer.String(2, ns);
         WriteScope(writer, options, settings.Scope);
-        writer.String(3, route);
+        writer.String(3, options?.ModelId ?? string.Empty);
+        if (named is not null)
+        {
+            writer.String(7, named);
+        }
+
         if (!WriteOptions(writer, options))
         {
             return new(null, null, null, route, ns);

@@ -8,7 +8,7 @@ namespace LlmFallback;
 /// use the semantic cache.
 /// </param>
 /// <param name="Prompt">The final user message, when the request may use the semantic cache; otherwise <see langword="null"/>.</param>
-/// <param name="Route">The route (<see cref="Microsoft.Extensions.AI.ChatOptions.ModelId"/>), or an empty string.</param>
+/// <param name="Route">The route (<c>WithRoute</c>, else <see cref="Microsoft.Extensions.AI.ChatOptions.ModelId"/>), or an empty string.</param>
 /// <param name="Namespace">The namespace the entry belongs to.</param>
 internal readonly record struct CacheRequest(string? ExactKey, string? Partition, string? Prompt, string Route, string Namespace)
 {

@@ -54,6 +54,26 @@ internal static class ResponseCopy
         };
     }
 
+    /// <summary>
+    /// A stream update's contents as they passed through the cache, before a stage outside it replaced or rewrote them
+    /// (PII redaction restores pseudonyms in the very updates it receives): what is stored is what came from upstream.
+    /// </summary>
+    public static List<AIContent> Contents(IList<AIContent> contents)
+    {
+        var copy = new List<AIContent>(contents.Count);
+        foreach (var content in contents)
+        {
+            copy.Add(content switch
+            {
+                TextContent text => new TextContent(text.Text) { AdditionalProperties = text.AdditionalProperties, Annotations = text.Annotations },
+                TextReasoningContent reasoning => new TextReasoningContent(reasoning.Text) { ProtectedData = reasoning.ProtectedData },
+                _ => content,
+            });
+        }
+
+        return copy;
+    }
+
     public static UsageDetails? Usage(UsageDetails? usage) => usage is null ? null : new UsageDetails
     {
         InputTokenCount = usage.InputTokenCount,

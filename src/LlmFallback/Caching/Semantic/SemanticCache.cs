@@ -32,7 +32,7 @@ internal sealed class SemanticCache(IEmbeddingGenerator<string, Embedding<float>
         }
     }
 
-    public async ValueTask<(CachedChatEntry Entry, double Similarity)?> FindAsync(string partition, SemanticQuery query, CancellationToken cancellationToken)
+    public async ValueTask<(CachedChatEntry Entry, string Key, double Similarity)?> FindAsync(string partition, SemanticQuery query, CancellationToken cancellationToken)
     {
         IReadOnlyList<LlmSemanticCacheMatch> matches;
         try
@@ -60,7 +60,7 @@ internal sealed class SemanticCache(IEmbeddingGenerator<string, Embedding<float>
 
             if (await cache.GetAsync(match.Entry.EntryKey, cancellationToken).ConfigureAwait(false) is { } entry)
             {
-                return (entry, match.Similarity);
+                return (entry, match.Entry.EntryKey, match.Similarity);
             }
 
             // The answer expired or was invalidated: its index entry goes too.

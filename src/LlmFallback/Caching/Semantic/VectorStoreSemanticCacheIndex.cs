@@ -11,7 +11,8 @@ public sealed class VectorStoreSemanticCacheIndex : ILlmSemanticCacheIndex
 {
     private readonly VectorStoreCollection<string, LlmSemanticCacheRecord> _collection;
     private readonly TimeProvider _time;
-    private readonly Lazy<Task> _created;
+    private readonly Lock _creating = new();
+    private Task? _created;
 
     /// <summary>Initializes a new instance of the <see cref="VectorStoreSemanticCacheIndex"/> class.</summary>
     /// <param name="collection">The collection; created on first use if it does not exist.</param>
@@ -22,14 +23,13 @@ public sealed class VectorStoreSemanticCacheIndex : ILlmSemanticCacheIndex
         ArgumentNullException.ThrowIfNull(collection);
         _collection = collection;
         _time = timeProvider ?? TimeProvider.System;
-        _created = new(() => _collection.EnsureCollectionExistsAsync());
     }
 
     /// <inheritdoc/>
     public async ValueTask UpsertAsync(LlmSemanticCacheEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        await _created.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await CreatedAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         await _collection.UpsertAsync(
             new LlmSemanticCacheRecord
             {
@@ -47,7 +47,7 @@ public sealed class VectorStoreSemanticCacheIndex : ILlmSemanticCacheIndex
     {
         ArgumentNullException.ThrowIfNull(partition);
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
-        await _created.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await CreatedAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var options = new VectorSearchOptions<LlmSemanticCacheRecord> { Filter = r => r.Partition == partition };
         var matches = new List<LlmSemanticCacheMatch>(top);
@@ -81,7 +81,30 @@ public sealed class VectorStoreSemanticCacheIndex : ILlmSemanticCacheIndex
     {
         ArgumentNullException.ThrowIfNull(partition);
         ArgumentNullException.ThrowIfNull(entryKey);
-        await _created.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await CreatedAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         await _collection.DeleteAsync(entryKey, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The collection's creation, started once; a creation that failed (the store unreachable for a moment) is started
+    /// again by the next call instead of failing every later one.
+    /// </summary>
+    private Task CreatedAsync()
+    {
+        var created = Volatile.Read(ref _created);
+        if (created is { IsFaulted: false, IsCanceled: false })
+        {
+            return created;
+        }
+
+        lock (_creating)
+        {
+            if (_created is not { IsFaulted: false, IsCanceled: false })
+            {
+                _created = _collection.EnsureCollectionExistsAsync();
+            }
+
+            return _created;
+        }
     }
 }

@@ -14,12 +14,24 @@ internal sealed class FakeVectorStoreCollection : VectorStoreCollection<string, 
 
     public int Searches { get; private set; }
 
+    /// <summary>Gets or sets how many of the next collection creations fail (the store unreachable).</summary>
+    public int FailEnsures { get; set; }
+
+    public int Ensures { get; private set; }
+
     public override string Name => "llm-cache";
 
     public override Task<bool> CollectionExistsAsync(CancellationToken cancellationToken = default) => Task.FromResult(Exists);
 
     public override Task EnsureCollectionExistsAsync(CancellationToken cancellationToken = default)
     {
+        Ensures++;
+        if (FailEnsures > 0)
+        {
+            FailEnsures--;
+            return Task.FromException(new HttpRequestException("vector store unreachable"));
+        }
+
         Exists = true;
         return Task.CompletedTask;
     }

@@ -148,6 +148,42 @@ public sealed class LlmCachingChatClientSemanticTests
     }
 
     [Fact]
+    public async Task DoNotCacheAsync_OnASemanticHit_RemovesTheEntryItWasServedFrom()
+    {
+        // Moderation flags an answer served by meaning: the entry that served it must go, not the (absent) entry of
+        // the paraphrase's own key, or the flagged answer keeps being served.
+        using var f = new CacheFixture();
+        var embedder = new FakeEmbeddingGenerator().Set(Stored, 1).Set(Paraphrase, 0.99);
+        var index = new InMemorySemanticCacheIndex(timeProvider: f.Time);
+        using var client = f.Client(Semantic(), embedder, index);
+        await client.GetResponseAsync(Stored, cancellationToken: Ct);
+        var hit = await client.GetResponseAsync(Paraphrase, cancellationToken: Ct);
+        Assert.Equal(LlmCacheKind.Semantic, hit.GetLlmCallInfo()!.CacheKind);
+
+        await hit.DoNotCacheAsync(Ct);
+        var exact = await client.GetResponseAsync(Stored, cancellationToken: Ct);
+
+        Assert.False(exact.GetLlmCallInfo()?.CacheHit ?? false);
+        Assert.Equal(2, f.Upstream.Calls);
+    }
+
+    [Fact]
+    public async Task DoNotCacheAsync_OnAStreamedSemanticHit_RemovesTheEntryItWasServedFrom()
+    {
+        using var f = new CacheFixture();
+        var embedder = new FakeEmbeddingGenerator().Set(Stored, 1).Set(Paraphrase, 0.99);
+        using var client = f.Client(Semantic(), embedder);
+        await client.GetResponseAsync(Stored, cancellationToken: Ct);
+        var updates = await client.GetStreamingResponseAsync(Paraphrase, cancellationToken: Ct).ToListAsync(Ct);
+
+        await updates[^1].DoNotCacheAsync(Ct);
+        var again = await client.GetResponseAsync(Paraphrase, cancellationToken: Ct);
+
+        Assert.False(again.GetLlmCallInfo()?.CacheHit ?? false);
+        Assert.Equal(2, f.Upstream.Calls);
+    }
+
+    [Fact]
     public async Task GetResponseAsync_LengthRatioOn_RefusesMuchLongerPrompt()
     {
         using var f = new CacheFixture();

@@ -43,6 +43,22 @@ public sealed class VectorStoreSemanticCacheIndexTests
     }
 
     [Fact]
+    public async Task UpsertAsync_CollectionCreationFailedOnce_TriedAgainOnTheNextCall()
+    {
+        // The failed creation was kept for the life of the index: one unreachable moment at start turned every later
+        // search and write into a failure.
+        var collection = new FakeVectorStoreCollection { FailEnsures = 1 };
+        var index = new VectorStoreSemanticCacheIndex(collection);
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => index.UpsertAsync(new("p", "k", new float[] { 1, 0 }, "s", DateTimeOffset.MaxValue), Ct).AsTask());
+        await index.UpsertAsync(new("p", "k", new float[] { 1, 0 }, "s", DateTimeOffset.MaxValue), Ct);
+        var matches = await index.SearchAsync("p", new float[] { 1, 0 }, 4, 0.5, Ct);
+
+        Assert.Equal("k", Assert.Single(matches).Entry.EntryKey);
+        Assert.Equal(2, collection.Ensures);
+    }
+
+    [Fact]
     public async Task RemoveAsync_DeletesTheRecord()
     {
         var collection = new FakeVectorStoreCollection();
