@@ -37,7 +37,7 @@ internal static partial class RequestMapper
 
         if (value.ValueKind == JsonValueKind.String)
         {
-            return value.GetString() switch
+            return Text(value, "tool_choice") switch
             {
                 "auto" => ChatToolMode.Auto,
                 "none" => ChatToolMode.None,
@@ -47,8 +47,9 @@ internal static partial class RequestMapper
         }
 
         Check(value.ValueKind == JsonValueKind.Object && value.TryGetProperty("function", out var function) && function.ValueKind == JsonValueKind.Object
-            && function.TryGetProperty("name", out var name) && IsToolName(name.GetString()), "tool_choice", "'tool_choice' must be 'none', 'auto', 'required' or a function.");
-        return ChatToolMode.RequireSpecific(value.GetProperty("function").GetProperty("name").GetString()!);
+            && function.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String && IsToolName(Text(name, "tool_choice")),
+            "tool_choice", "'tool_choice' must be 'none', 'auto', 'required' or a function.");
+        return ChatToolMode.RequireSpecific(Text(value.GetProperty("function").GetProperty("name"), "tool_choice"));
     }
 
     /// <summary>An assistant message's tool call; its arguments must be a JSON object.</summary>
