@@ -96,6 +96,7 @@ internal static partial class RequestMapper
             case "json_schema":
                 var schema = format.JsonSchema;
                 Check(schema is { Name: not null, Schema.ValueKind: JsonValueKind.Object }, "response_format.json_schema", "'response_format.json_schema' needs a 'name' and a 'schema' object.");
+                CheckEncodable(schema!.Schema!.Value, "response_format.json_schema.schema");
                 return ChatResponseFormat.ForJsonSchema(schema!.Schema!.Value, schema.Name, schema.Description);
             default:
                 throw GatewayRequestException.Invalid("response_format.type", "'response_format.type' must be 'text', 'json_object' or 'json_schema'.");

@@ -235,6 +235,30 @@ public sealed class ChatCompletionsEndpointTests
         Assert.DoesNotContain(host.Logs.Entries, e => e.Level >= LogLevel.Error);
     }
 
+    [Theory]
+    [InlineData("""{"model":"fast","tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object","properties":5}}}],"messages":[{"role":"user","content":"hi"}]}""", "tools[0].function.parameters.properties")]
+    [InlineData("""{"model":"fast","tools":[{"type":"function","function":{"name":"f","parameters":{"Type":"object","PROPERTIES":[]}}}],"messages":[{"role":"user","content":"hi"}]}""", "tools[0].function.parameters.properties")]
+    [InlineData("""{"model":"fast","tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object","required":"city"}}}],"messages":[{"role":"user","content":"hi"}]}""", "tools[0].function.parameters.required")]
+    [InlineData("""{"model":"fast","tools":[{"type":"function","function":{"name":"f","parameters":{"type":["object","null"]}}}],"messages":[{"role":"user","content":"hi"}]}""", "tools[0].function.parameters.type")]
+    [InlineData("""{"model":"fast","tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object","properties":{"\udc00":{}}}}}],"messages":[{"role":"user","content":"hi"}]}""", "tools[0].function.parameters")]
+    [InlineData("""{"model":"fast","response_format":{"type":"json_schema","json_schema":{"name":"n","schema":{"type":"object","description":"\udc00"}}},"messages":[{"role":"user","content":"hi"}]}""", "response_format.json_schema.schema")]
+    [InlineData("""{"model":"fast","messages":[{"role":"assistant","content":null,"tool_calls":[{"id":"c","type":"function","function":{"name":"f","arguments":"{\"a\":\"\\udc00\"}"}}]},{"role":"tool","tool_call_id":"c","content":"x"}]}""", "messages[0].tool_calls[0].function.arguments")]
+    public async Task HandleAsync_SchemaOrJsonNoAdapterCanWrite_Returns400AndLeavesProvidersHealthy(string body, string param)
+    {
+        await using var host = await GatewayHost.StartAsync();
+        host.Primary.Enqueue(WireScenario.Text("still here"));
+
+        using var rejected = await host.Client.PostAsync("v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"), Ct);
+        using var next = await host.Client.PostAsync("v1/chat/completions", GatewayHost.Chat("fast"), Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, rejected.StatusCode);
+        var error = (await GatewayHost.JsonAsync(rejected)).GetProperty("error");
+        Assert.Equal("invalid_value", error.GetProperty("code").GetString());
+        Assert.Equal(param, error.GetProperty("param").GetString());
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+        Assert.Equal("primary", next.Headers.GetValues("x-llmfallback-provider").Single());
+    }
+
     [Fact]
     public async Task HandleAsync_TooManyMessagesForInputValidation_Returns400InvalidInput()
     {
