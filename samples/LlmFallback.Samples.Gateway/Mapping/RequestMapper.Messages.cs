@@ -53,7 +53,7 @@ internal static partial class RequestMapper
 
         if (value.ValueKind == JsonValueKind.String)
         {
-            contents.Add(new TextContent(value.GetString()));
+            contents.Add(new TextContent(Text(value, at + ".content")));
             return;
         }
 
@@ -62,11 +62,11 @@ internal static partial class RequestMapper
         foreach (var part in value.EnumerateArray())
         {
             var partAt = $"{at}.content[{i++.ToString(CultureInfo.InvariantCulture)}]";
-            var type = part.ValueKind == JsonValueKind.Object && part.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+            var type = part.ValueKind == JsonValueKind.Object && part.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? Text(t, partAt + ".type") : null;
             switch (type)
             {
                 case "text" or "refusal" when part.TryGetProperty(type, out var text) && text.ValueKind == JsonValueKind.String:
-                    contents.Add(new TextContent(text.GetString()));
+                    contents.Add(new TextContent(Text(text, $"{partAt}.{type}")));
                     break;
                 case "image_url" when allowImages:
                     contents.Add(Image(part, partAt));
@@ -84,7 +84,7 @@ internal static partial class RequestMapper
     {
         Check(part.TryGetProperty("image_url", out var image) && image.ValueKind == JsonValueKind.Object
             && image.TryGetProperty("url", out var url) && url.ValueKind == JsonValueKind.String, at + ".image_url.url", $"'{at}.image_url.url' is required.");
-        var address = image.GetProperty("url").GetString()!;
+        var address = Text(image.GetProperty("url"), at + ".image_url.url");
         if (address.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
         {
             try
@@ -106,11 +106,12 @@ internal static partial class RequestMapper
     {
         Check(part.TryGetProperty("input_audio", out var audio) && audio.ValueKind == JsonValueKind.Object
             && audio.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.String
-            && audio.TryGetProperty("format", out var format) && format.GetString() is "wav" or "mp3", at + ".input_audio", $"'{at}.input_audio' needs base64 'data' and a 'format' of 'wav' or 'mp3'.");
+            && audio.TryGetProperty("format", out var format) && format.ValueKind == JsonValueKind.String && Text(format, at + ".input_audio.format") is "wav" or "mp3",
+            at + ".input_audio", $"'{at}.input_audio' needs base64 'data' and a 'format' of 'wav' or 'mp3'.");
         try
         {
-            var bytes = Convert.FromBase64String(audio.GetProperty("data").GetString()!);
-            return new DataContent(bytes, audio.GetProperty("format").GetString() == "wav" ? "audio/wav" : "audio/mpeg");
+            var bytes = Convert.FromBase64String(Text(audio.GetProperty("data"), at + ".input_audio.data"));
+            return new DataContent(bytes, Text(audio.GetProperty("format"), at + ".input_audio.format") == "wav" ? "audio/wav" : "audio/mpeg");
         }
         catch (FormatException)
         {

@@ -18,7 +18,11 @@ internal static partial class RequestMapper
                 var function = tools[i]?.Function;
                 Check(tools[i]?.Type == "function" && function is not null, at, $"'{at}' must be a tool of type 'function' with a 'function' object.");
                 Check(IsToolName(function!.Name), at + ".function.name", $"'{at}.function.name' must be 1 to 64 letters, digits, '_' or '-'.");
-                Check(function.Parameters is null or { ValueKind: JsonValueKind.Object }, at + ".function.parameters", $"'{at}.function.parameters' must be a JSON schema object.");
+                if (function.Parameters is { } parameters)
+                {
+                    CheckSchema(parameters, at + ".function.parameters");
+                }
+
                 list.Add(AIFunctionFactory.CreateDeclaration(function.Name!, function.Description, function.Parameters ?? EmptySchema));
             }
 
@@ -37,7 +41,7 @@ internal static partial class RequestMapper
 
         if (value.ValueKind == JsonValueKind.String)
         {
-            return value.GetString() switch
+            return Text(value, "tool_choice") switch
             {
                 "auto" => ChatToolMode.Auto,
                 "none" => ChatToolMode.None,
@@ -47,8 +51,9 @@ internal static partial class RequestMapper
         }
 
         Check(value.ValueKind == JsonValueKind.Object && value.TryGetProperty("function", out var function) && function.ValueKind == JsonValueKind.Object
-            && function.TryGetProperty("name", out var name) && IsToolName(name.GetString()), "tool_choice", "'tool_choice' must be 'none', 'auto', 'required' or a function.");
-        return ChatToolMode.RequireSpecific(value.GetProperty("function").GetProperty("name").GetString()!);
+            && function.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String && IsToolName(Text(name, "tool_choice")),
+            "tool_choice", "'tool_choice' must be 'none', 'auto', 'required' or a function.");
+        return ChatToolMode.RequireSpecific(Text(value.GetProperty("function").GetProperty("name"), "tool_choice"));
     }
 
     /// <summary>An assistant message's tool call; its arguments must be a JSON object.</summary>
@@ -71,6 +76,7 @@ internal static partial class RequestMapper
         {
             using var document = JsonDocument.Parse(json);
             Check(document.RootElement.ValueKind == JsonValueKind.Object, at, $"'{at}' must be a JSON object.");
+            CheckEncodable(document.RootElement, at);
             foreach (var property in document.RootElement.EnumerateObject())
             {
                 arguments[property.Name] = property.Value.Clone();
@@ -82,6 +88,73 @@ internal static partial class RequestMapper
         }
 
         return arguments;
+    }
+
+    /// <summary>
+    /// A tool's parameters: a JSON object whose <c>type</c>, <c>properties</c> and <c>required</c> (in any case) have
+    /// the shapes the provider adapters read them as. A schema they cannot read fails inside the adapter while it builds
+    /// the provider's request, which the fallback stage takes for that provider's failure: one caller's bad schema would
+    /// fail over every provider and open their circuit breakers.
+    /// </summary>
+    private static void CheckSchema(JsonElement schema, string at)
+    {
+        Check(schema.ValueKind == JsonValueKind.Object, at, $"'{at}' must be a JSON schema object.");
+        CheckEncodable(schema, at);
+        foreach (var property in schema.EnumerateObject())
+        {
+            var value = property.Value.ValueKind;
+            if (string.Equals(property.Name, "type", StringComparison.OrdinalIgnoreCase))
+            {
+                Check(value is JsonValueKind.String or JsonValueKind.Null, at + ".type", $"'{at}.type' must be a string.");
+            }
+            else if (string.Equals(property.Name, "properties", StringComparison.OrdinalIgnoreCase))
+            {
+                Check(value is JsonValueKind.Object or JsonValueKind.Null, at + ".properties", $"'{at}.properties' must be an object.");
+            }
+            else if (string.Equals(property.Name, "required", StringComparison.OrdinalIgnoreCase))
+            {
+                Check(value == JsonValueKind.Null || (value == JsonValueKind.Array && property.Value.EnumerateArray().All(static r => r.ValueKind == JsonValueKind.String)),
+                    at + ".required", $"'{at}.required' must be an array of strings.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Throws a 400 naming <paramref name="at"/> when a string or property name anywhere in <paramref name="value"/>
+    /// escapes an unpaired surrogate: the JSON parses, but no adapter can write it into a provider's request, and its
+    /// failure there would count against the provider.
+    /// </summary>
+    internal static void CheckEncodable(JsonElement value, string at)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.String:
+                _ = Text(value, at);
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in value.EnumerateArray())
+                {
+                    CheckEncodable(item, at);
+                }
+
+                break;
+            case JsonValueKind.Object:
+                foreach (var property in value.EnumerateObject())
+                {
+                    try
+                    {
+                        _ = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        throw GatewayRequestException.Invalid(at, $"'{at}' is not valid text: a property name holds an unpaired UTF-16 surrogate.");
+                    }
+
+                    CheckEncodable(property.Value, at);
+                }
+
+                break;
+        }
     }
 
     private static bool IsToolName(string? name)

@@ -69,7 +69,7 @@ internal static partial class RequestMapper
 
         if (value.ValueKind == JsonValueKind.String)
         {
-            return [value.GetString()!];
+            return [Text(value, "stop")];
         }
 
         Check(value.ValueKind == JsonValueKind.Array && value.GetArrayLength() <= MaxStopSequences, "stop", "'stop' must be a string or an array of at most 4 strings.");
@@ -77,7 +77,7 @@ internal static partial class RequestMapper
         foreach (var item in value.EnumerateArray())
         {
             Check(item.ValueKind == JsonValueKind.String, "stop", "'stop' must be a string or an array of at most 4 strings.");
-            list.Add(item.GetString()!);
+            list.Add(Text(item, "stop"));
         }
 
         return list;
@@ -96,9 +96,27 @@ internal static partial class RequestMapper
             case "json_schema":
                 var schema = format.JsonSchema;
                 Check(schema is { Name: not null, Schema.ValueKind: JsonValueKind.Object }, "response_format.json_schema", "'response_format.json_schema' needs a 'name' and a 'schema' object.");
+                CheckEncodable(schema!.Schema!.Value, "response_format.json_schema.schema");
                 return ChatResponseFormat.ForJsonSchema(schema!.Schema!.Value, schema.Name, schema.Description);
             default:
                 throw GatewayRequestException.Invalid("response_format.type", "'response_format.type' must be 'text', 'json_object' or 'json_schema'.");
+        }
+    }
+
+    /// <summary>
+    /// The text of a JSON string; a 400 naming <paramref name="param"/> when it is not a string, or escapes an unpaired
+    /// surrogate (<c>"\udc00"</c>: valid JSON that no .NET string can be read from, so it would otherwise end as a 500).
+    /// </summary>
+    internal static string Text(JsonElement value, string param)
+    {
+        Check(value.ValueKind == JsonValueKind.String, param, $"'{param}' must be a string.");
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw GatewayRequestException.Invalid(param, $"'{param}' is not valid text: it holds an unpaired UTF-16 surrogate.");
         }
     }
 

@@ -9,7 +9,8 @@ namespace LlmFallback;
 
 /// <summary>
 /// Tells <see cref="IOptionsMonitor{TOptions}"/> that options bound from configuration changed, but only once the new
-/// values validate. An invalid reload is logged and not announced, so every consumer keeps the last valid values.
+/// values bind and validate. An invalid reload (a value that does not convert, as <c>"many"</c> for a number, or one
+/// a validator refuses) is logged and not announced, so every consumer keeps the last valid values.
 /// </summary>
 /// <remarks>
 /// The stock configuration change source announces every reload; the monitor then rebuilds the options, its
@@ -45,8 +46,10 @@ internal sealed class ValidatedOptionsChangeTokenSource<[DynamicallyAccessedMemb
         {
             _services.GetRequiredService<IOptionsFactory<TOptions>>().Create(Name);
         }
-        catch (OptionsValidationException ex)
+        catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException or ArgumentException)
         {
+            // The binder throws InvalidOperationException (naming the key) for a value it cannot convert; left to
+            // propagate, it would reach the code that reloaded the configuration, unlogged.
             if (_services.GetService<ILoggerFactory>() is { } loggerFactory)
             {
                 Log.ConfigurationReloadRejected(loggerFactory.CreateLogger("LlmFallback.Configuration"), _configurationPath, ex.Message);

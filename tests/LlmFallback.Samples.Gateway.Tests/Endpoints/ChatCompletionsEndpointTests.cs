@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using LlmFallback.Conformance;
 using LlmFallback.Samples.Gateway.Tests.Support;
+using Microsoft.Extensions.Logging;
 
 namespace LlmFallback.Samples.Gateway.Tests.Endpoints;
 
@@ -211,6 +212,51 @@ public sealed class ChatCompletionsEndpointTests
         Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
         Assert.Equal(param, error.GetProperty("param").GetString());
         Assert.Empty(host.Primary.Requests);
+    }
+
+    [Theory]
+    [InlineData("""{"model":"fast","tool_choice":{"type":"function","function":{"name":5}},"messages":[{"role":"user","content":"hi"}]}""", "tool_choice")]
+    [InlineData("""{"model":"fast","messages":[{"role":"user","content":[{"type":"input_audio","input_audio":{"data":"AAAA","format":5}}]}]}""", "messages[0].content[0].input_audio")]
+    [InlineData("""{"model":"fast","messages":[{"role":"user","content":"\udc00"}]}""", "messages[0].content")]
+    [InlineData("""{"model":"fast","messages":[{"role":"user","content":[{"type":"text","text":"a\ud800"}]}]}""", "messages[0].content[0].text")]
+    [InlineData("""{"model":"fast","messages":[{"role":"user","content":"hi"}],"stop":["\ud800"]}""", "stop")]
+    [InlineData("""{"model":"fast","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"https://example.test/\udc00"}}]}]}""", "messages[0].content[0].image_url.url")]
+    public async Task HandleAsync_WrongJsonKindOrUnpairedSurrogate_Returns400NamingTheParameter(string body, string param)
+    {
+        await using var host = await GatewayHost.StartAsync();
+
+        using var response = await host.Client.PostAsync("v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"), Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = (await GatewayHost.JsonAsync(response)).GetProperty("error");
+        Assert.Equal("invalid_value", error.GetProperty("code").GetString());
+        Assert.Equal(param, error.GetProperty("param").GetString());
+        Assert.Empty(host.Primary.Requests);
+        Assert.DoesNotContain(host.Logs.Entries, e => e.Level >= LogLevel.Error);
+    }
+
+    [Theory]
+    [InlineData("""{"model":"fast","tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object","properties":5}}}],"messages":[{"role":"user","content":"hi"}]}""", "tools[0].function.parameters.properties")]
+    [InlineData("""{"model":"fast","tools":[{"type":"function","function":{"name":"f","parameters":{"Type":"object","PROPERTIES":[]}}}],"messages":[{"role":"user","content":"hi"}]}""", "tools[0].function.parameters.properties")]
+    [InlineData("""{"model":"fast","tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object","required":"city"}}}],"messages":[{"role":"user","content":"hi"}]}""", "tools[0].function.parameters.required")]
+    [InlineData("""{"model":"fast","tools":[{"type":"function","function":{"name":"f","parameters":{"type":["object","null"]}}}],"messages":[{"role":"user","content":"hi"}]}""", "tools[0].function.parameters.type")]
+    [InlineData("""{"model":"fast","tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object","properties":{"\udc00":{}}}}}],"messages":[{"role":"user","content":"hi"}]}""", "tools[0].function.parameters")]
+    [InlineData("""{"model":"fast","response_format":{"type":"json_schema","json_schema":{"name":"n","schema":{"type":"object","description":"\udc00"}}},"messages":[{"role":"user","content":"hi"}]}""", "response_format.json_schema.schema")]
+    [InlineData("""{"model":"fast","messages":[{"role":"assistant","content":null,"tool_calls":[{"id":"c","type":"function","function":{"name":"f","arguments":"{\"a\":\"\\udc00\"}"}}]},{"role":"tool","tool_call_id":"c","content":"x"}]}""", "messages[0].tool_calls[0].function.arguments")]
+    public async Task HandleAsync_SchemaOrJsonNoAdapterCanWrite_Returns400AndLeavesProvidersHealthy(string body, string param)
+    {
+        await using var host = await GatewayHost.StartAsync();
+        host.Primary.Enqueue(WireScenario.Text("still here"));
+
+        using var rejected = await host.Client.PostAsync("v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"), Ct);
+        using var next = await host.Client.PostAsync("v1/chat/completions", GatewayHost.Chat("fast"), Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, rejected.StatusCode);
+        var error = (await GatewayHost.JsonAsync(rejected)).GetProperty("error");
+        Assert.Equal("invalid_value", error.GetProperty("code").GetString());
+        Assert.Equal(param, error.GetProperty("param").GetString());
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+        Assert.Equal("primary", next.Headers.GetValues("x-llmfallback-provider").Single());
     }
 
     [Fact]

@@ -38,6 +38,9 @@ internal sealed class GatewayHost : IAsyncDisposable
 
     public OpenAILoopbackServer Backup { get; } = new();
 
+    /// <summary>Gets what the gateway logged.</summary>
+    public LogSink Logs { get; } = new();
+
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 6, 1, 9, 0, 0, TimeSpan.Zero));
 
     public Uri BaseAddress { get; private set; } = null!;
@@ -60,6 +63,7 @@ internal sealed class GatewayHost : IAsyncDisposable
             builder.Configuration.Sources.Clear();
             builder.Configuration.AddInMemoryCollection(settings);
             builder.Logging.ClearProviders();
+            builder.Logging.AddProvider(host.Logs);
             builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
             builder.Services.AddSingleton<TimeProvider>(host.Time);
         });

@@ -599,20 +599,24 @@ public class LlmFallbackServiceCollectionExtensionsTests
         Assert.Equal(["a", "b"], client.Providers.Select(p => p.Name));
     }
 
-    [Fact]
-    public void Reload_UnknownProviderInChain_IsRejectedLoggedAndTheOldChainKept()
+    [Theory]
+    [InlineData("Llm:Fallback:Chain:1", "nope", "Llm:Fallback:Chain:1 names provider 'nope', which is not registered. Registered providers: a, b.")]
+
+    // A value the binder cannot convert: its InvalidOperationException escaped into Reload(), and nothing was logged.
+    [InlineData("Llm:Fallback:MaxAttemptsPerRequest", "many", "'Llm:Fallback:MaxAttemptsPerRequest'")]
+    public void Reload_UnknownProviderInChainOrValueThatDoesNotBind_IsRejectedLoggedAndTheOldChainKept(string key, string value, string logged)
     {
         var config = new TestConfiguration(("Llm:Providers:a:Type", "Fake"), ("Llm:Providers:b:Type", "Fake"), ("Llm:Fallback:Chain:0", "a"), ("Llm:Fallback:Chain:1", "b"));
         using var logs = new FakeLoggerProvider();
         using var sp = Build(config, s => s.AddFallbackChatClient(), logs: logs);
         var client = Assert.IsType<FallbackChatClient>(sp.GetRequiredService<IChatClient>());
 
-        config.Set(("Llm:Fallback:Chain:1", "nope"));
+        config.Set(("Llm:Fallback:Chain:0", "b"), (key, value));
 
         Assert.Equal(["a", "b"], client.Providers.Select(p => p.Name));
         var log = Assert.Single(logs.Collector.GetSnapshot(), l => l.Id.Id == 11);
         Assert.Equal(LogLevel.Error, log.Level);
-        Assert.Contains("Llm:Fallback:Chain:1 names provider 'nope', which is not registered. Registered providers: a, b.", log.Message, StringComparison.Ordinal);
+        Assert.Contains(logged, log.Message, StringComparison.Ordinal);
     }
 
     [Fact]
