@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.AI;
 
 namespace LlmFallback;
@@ -94,6 +95,7 @@ public sealed partial class ModerationChatClient
                 {
                     TextContent t => t.Text,
                     FunctionResultContent { Result: string s } => s,
+                    FunctionResultContent { Result: JsonElement json } => JsonText(json),
                     _ => null,
                 };
                 if (string.IsNullOrEmpty(text))
@@ -113,6 +115,47 @@ public sealed partial class ModerationChatClient
         }
 
         return joined?.ToString() ?? single ?? string.Empty;
+    }
+
+    /// <summary>
+    /// The strings of a JSON tool result (what <c>AIFunctionFactory</c> functions return), decoded and joined by line
+    /// feeds: the moderator reads the text, not its JSON escapes.
+    /// </summary>
+    private static string? JsonText(JsonElement element)
+    {
+        if (element.ValueKind == JsonValueKind.String)
+        {
+            return element.GetString();
+        }
+
+        StringBuilder? text = null;
+        AppendStrings(element, ref text);
+        return text?.ToString();
+    }
+
+    private static void AppendStrings(JsonElement element, ref StringBuilder? text)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                text = text is null ? new StringBuilder() : text.Append('\n');
+                text.Append(element.GetString());
+                break;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    AppendStrings(property.Value, ref text);
+                }
+
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    AppendStrings(item, ref text);
+                }
+
+                break;
+        }
     }
 
     private static void Add(ref List<string>? list, string category)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.AI;
 
 namespace LlmFallback;
@@ -79,11 +80,19 @@ public sealed partial class PiiRedactionChatClient
             case FunctionResultContent { Result: string result } function:
                 var rewrittenResult = RewriteText(result, side, ref state);
                 return ReferenceEquals(rewrittenResult, result) ? content : new FunctionResultContent(function.CallId, rewrittenResult) { AdditionalProperties = function.AdditionalProperties };
+            case FunctionResultContent { Result: JsonElement json } function:
+                return RewriteJson(json, side, ref state) is { } rewrittenJson ? new FunctionResultContent(function.CallId, rewrittenJson) { AdditionalProperties = function.AdditionalProperties } : content;
             case FunctionCallContent { Arguments: { Count: > 0 } arguments } call:
                 Dictionary<string, object?>? changed = null;
                 foreach (var (name, argument) in arguments)
                 {
-                    if (argument is string s && RewriteText(s, side, ref state) is var r && !ReferenceEquals(r, s))
+                    object? r = argument switch
+                    {
+                        string s when RewriteText(s, side, ref state) is var text && !ReferenceEquals(text, s) => text,
+                        JsonElement json => RewriteJson(json, side, ref state),
+                        _ => null,
+                    };
+                    if (r is not null)
                     {
                         changed ??= new Dictionary<string, object?>(arguments, StringComparer.Ordinal);
                         changed[name] = r;

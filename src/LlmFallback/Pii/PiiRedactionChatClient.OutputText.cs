@@ -18,6 +18,10 @@ public sealed partial class PiiRedactionChatClient
 
         private readonly StringBuilder _pending = new();
 
+        // The end of the text already released (values restored): context words before a value decide whether it is
+        // one (an account number after "bank account"), as they would in the whole answer.
+        private string _released = string.Empty;
+
         public PiiRequestState? State => state;
 
         /// <summary>Replaces the update's text by what can be released now; other contents pass (tool-call arguments restored).</summary>
@@ -90,7 +94,21 @@ public sealed partial class PiiRedactionChatClient
             _pending.Clear();
             _pending.Append(all, cut, all.Length - cut);
             var released = cut == all.Length ? all : all[..cut];
-            return owner.RewriteText(released, LlmContentSide.Output, ref state);
+            return owner._options.ApplyToOutput ? RewriteInContext(released, all.AsSpan(cut)) : owner.RewriteText(released, LlmContentSide.Output, ref state);
+        }
+
+        /// <summary>Restores and rewrites <paramref name="released"/>, detecting values with the text around it (already released before, held after).</summary>
+        private string RewriteInContext(string released, ReadOnlySpan<char> held)
+        {
+            var restored = state?.Map is { } map ? map.Restore(released) : released;
+            var after = held[..Math.Min(held.Length, Guard)].ToString();
+            after = state?.Map is { } afterMap ? afterMap.Restore(after) : after;
+            var window = string.Concat(_released, restored, after);
+            var from = _released.Length;
+            var rewritten = PiiRequestState.Rewrite(window, from, from + restored.Length, LlmContentSide.Output, owner._detector, owner._options, ref state);
+            var seen = string.Concat(_released, restored);
+            _released = seen.Length > Guard ? seen[^Guard..] : seen;
+            return rewritten;
         }
 
         /// <summary>The last whitespace at least <see cref="Guard"/> characters from the end, moved before any value that crosses it.</summary>
@@ -107,11 +125,13 @@ public sealed partial class PiiRedactionChatClient
                 return 0;
             }
 
-            foreach (var match in owner._detector.Detect(text.AsSpan(0, Math.Min(text.Length, cut + Guard))))
+            // Detected with the released text before it, as the release itself will be.
+            var before = _released.Length;
+            foreach (var match in owner._detector.Detect(string.Concat(_released, text.AsSpan(0, Math.Min(text.Length, cut + Guard)))))
             {
-                if (match.Start < cut && match.End > cut)
+                if (match.Start - before < cut && match.End - before > cut)
                 {
-                    cut = match.Start;
+                    cut = Math.Max(0, match.Start - before);
                 }
             }
 

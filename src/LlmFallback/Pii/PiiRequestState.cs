@@ -24,23 +24,35 @@ internal sealed class PiiRequestState
     public List<string>? Rejected { get; private set; }
 
     /// <summary>Applies the options' actions to the values found in <paramref name="text"/>; the same string when nothing changes.</summary>
-    public static string Rewrite(string text, LlmContentSide side, PiiDetector detector, PiiRedactionOptions options, ref PiiRequestState? state)
+    public static string Rewrite(string text, LlmContentSide side, PiiDetector detector, PiiRedactionOptions options, ref PiiRequestState? state) =>
+        Rewrite(text, 0, text.Length, side, detector, options, ref state);
+
+    /// <summary>
+    /// Applies the actions to the values inside <c>[from, to)</c> of <paramref name="text"/>, detected with the whole
+    /// text around them (context words), and returns that part; the same string when it is the whole text and nothing changes.
+    /// </summary>
+    public static string Rewrite(string text, int from, int to, LlmContentSide side, PiiDetector detector, PiiRedactionOptions options, ref PiiRequestState? state)
     {
-        if (text.Length == 0)
+        if (to == from)
         {
-            return text;
+            return from == 0 && to == text.Length ? text : string.Empty;
         }
 
         var matches = detector.Detect(text);
         if (matches.Count == 0)
         {
-            return text;
+            return Part(text, from, to);
         }
 
         StringBuilder? result = null;
-        var copied = 0;
+        var copied = from;
         foreach (var match in matches)
         {
+            if (match.Start < from || match.End > to)
+            {
+                continue;
+            }
+
             var value = text.AsSpan(match.Start, match.Length);
             if (side == LlmContentSide.Output && state?.Map is { } known && known.IsKnownValue(value))
             {
@@ -80,13 +92,15 @@ internal sealed class PiiRequestState
                     break;
             }
 
-            result ??= new StringBuilder(text.Length + 16);
+            result ??= new StringBuilder(to - from + 16);
             result.Append(text, copied, match.Start - copied).Append(replacement);
             copied = match.End;
         }
 
-        return result is null ? text : result.Append(text, copied, text.Length - copied).ToString();
+        return result is null ? Part(text, from, to) : result.Append(text, copied, to - copied).ToString();
     }
+
+    private static string Part(string text, int from, int to) => from == 0 && to == text.Length ? text : text[from..to];
 
     /// <summary>Replaces letters and digits by <paramref name="mask"/>, keeping the last few (at most half of them) and every separator.</summary>
     internal static string Mask(ReadOnlySpan<char> value, char mask, int keepLast)

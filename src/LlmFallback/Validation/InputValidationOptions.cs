@@ -10,7 +10,7 @@ public sealed class InputValidationOptions
     /// <value>The default is 500.</value>
     public int MaxMessages { get; set; } = 500;
 
-    /// <summary>Gets or sets the most characters of text one message may hold.</summary>
+    /// <summary>Gets or sets the most characters of text one message may hold (text, reasoning and tool results).</summary>
     /// <value>The default is 200,000 (about 50,000 English tokens).</value>
     public int MaxMessageCharacters { get; set; } = 200_000;
 

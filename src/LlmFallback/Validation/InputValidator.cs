@@ -1,5 +1,8 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.AI;
 
 namespace LlmFallback;
@@ -63,6 +66,12 @@ internal static partial class InputValidator
                             $"Message {I(index)} ({Role(message)}) has an attachment of {I(bytes)} bytes; {prefix}:MaxAttachmentBytes is {I(options.MaxAttachmentBytes)}.",
                             nameof(InputValidationOptions.MaxAttachmentBytes), bytes, options.MaxAttachmentBytes, index);
                     }
+                }
+                else if (content is FunctionResultContent { Result: string or JsonElement } result)
+                {
+                    // Tool results are text sent to the model too (often the largest part of a request).
+                    hasContent = true;
+                    chars += result.Result is string s ? s.Length : Encoding.UTF8.GetCharCount(JsonMarshal.GetRawUtf8Value((JsonElement)result.Result));
                 }
                 else if (content is not null)
                 {

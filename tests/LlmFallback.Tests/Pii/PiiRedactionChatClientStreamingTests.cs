@@ -67,6 +67,27 @@ public class PiiRedactionChatClientStreamingTests
     }
 
     [Fact]
+    public async Task GetStreamingResponseAsync_ApplyToOutputWithContextWordsInOtherChunks_RedactsAsTheWholeAnswer()
+    {
+        // Account numbers are only numbers near "account": the word can be in text released earlier, or still held.
+        const string answer = "Your bank account number is 40271983, kept on record at the branch office for any later questions; 93847562 is the savings account we opened.";
+        using var whole = new PiiRedactionChatClient(TestChatClient.Answering(answer), new PiiRedactionOptions { ApplyToOutput = true });
+        var expected = (await whole.GetResponseAsync("?", cancellationToken: Ct)).Text;
+        Assert.Equal("Your bank account number is [US_BANK_ACCOUNT], kept on record at the branch office for any later questions; [US_BANK_ACCOUNT] is the savings account we opened.", expected);
+        for (var cut = 1; cut < answer.Length; cut++)
+        {
+            string[] chunks = [answer[..cut], answer[cut..]];
+            var inner = new TestChatClient { OnGetStreamingResponse = (_, _, ct) => TestChatClient.Stream(ct, "m", chunks) };
+            using var client = new PiiRedactionChatClient(inner, new PiiRedactionOptions { ApplyToOutput = true });
+
+            var updates = await client.GetStreamingResponseAsync("?", cancellationToken: Ct).ToListAsync(Ct);
+
+            Assert.Equal(expected, string.Concat(updates.Select(u => u.Text)));
+            Assert.Equal(2, updates.ToChatResponse().GetLlmSafetyReport()!.GetPiiCount("UsBankAccount"));
+        }
+    }
+
+    [Fact]
     public async Task GetStreamingResponseAsync_OutputRejected_EndsTheStreamWithTheException()
     {
         string[] chunks = ["Card: ", "4111111111111111", " done"];

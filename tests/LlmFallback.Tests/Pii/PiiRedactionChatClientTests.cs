@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LlmFallback.Tests.Pii;
@@ -183,6 +184,44 @@ public class PiiRedactionChatClientTests
         Assert.Equal("Found [CREDIT_CARD]", ((FunctionResultContent)sent[2].Contents[0]).Result);
         Assert.Same(call.Contents, call.Contents);
         Assert.Equal(Email, ((FunctionCallContent)call.Contents[0]).Arguments!["email"]);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_JsonToolResultsAndArguments_AreRedactedAtAnyDepth()
+    {
+        // AIFunctionFactory functions return JsonElement results; provider adapters parse arguments into JsonElements.
+        var inner = TestChatClient.Answering("ok");
+        using var client = new PiiRedactionChatClient(inner);
+        var lookup = AIFunctionFactory.Create(() => $"Found {Card}", "lookup");
+        var toolResult = await lookup.InvokeAsync(new AIFunctionArguments(), Ct);
+        var arguments = JsonSerializer.Deserialize<Dictionary<string, object?>>($$$"""{"email":"{{{Email}}}","n":3,"customer":{"cards":["{{{Card}}}","none"],"id":7}}""")!;
+        var call = new ChatMessage(ChatRole.Assistant, [new FunctionCallContent("c1", "lookup", arguments)]);
+        var result = new ChatMessage(ChatRole.Tool, [new FunctionResultContent("c1", toolResult)]);
+
+        await client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi"), call, result], cancellationToken: Ct);
+
+        var sent = inner.Calls[0].Messages;
+        var sentArguments = ((FunctionCallContent)sent[1].Contents[0]).Arguments!;
+        Assert.Equal("[EMAIL]", ((JsonElement)sentArguments["email"]!).GetString());
+        Assert.Equal("""{"cards":["[CREDIT_CARD]","none"],"id":7}""", ((JsonElement)sentArguments["customer"]!).GetRawText());
+        Assert.Equal(3, ((JsonElement)sentArguments["n"]!).GetInt32());
+        Assert.Equal("Found [CREDIT_CARD]", ((JsonElement)((FunctionResultContent)sent[2].Contents[0]).Result!).GetString());
+        Assert.Equal(Email, ((JsonElement)arguments["email"]!).GetString());
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_PseudonymsInJsonToolArguments_AreRestored()
+    {
+        var arguments = JsonSerializer.Deserialize<Dictionary<string, object?>>("""{"to":"<EMAIL_1>","cc":["<EMAIL_1>"]}""")!;
+        var answer = new ChatMessage(ChatRole.Assistant, [new FunctionCallContent("c1", "send", arguments)]);
+        var inner = new TestChatClient { OnGetResponse = (_, _, _) => Task.FromResult(new ChatResponse(answer)) };
+        using var client = new PiiRedactionChatClient(inner, new PiiRedactionOptions { DefaultAction = PiiAction.Pseudonymise });
+
+        var response = await client.GetResponseAsync($"I am {Email}", cancellationToken: Ct);
+
+        var restored = response.Messages[0].Contents.OfType<FunctionCallContent>().Single().Arguments!;
+        Assert.Equal(Email, ((JsonElement)restored["to"]!).GetString());
+        Assert.Equal(Email, ((JsonElement)restored["cc"]!)[0].GetString());
     }
 
     [Fact]

@@ -47,6 +47,24 @@ public class InputValidationChatClientTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_LargeToolResult_CountsAgainstTheCharacterLimits()
+    {
+        var inner = TestChatClient.Answering("never");
+        using var client = new InputValidationChatClient(inner, new InputValidationOptions { MaxMessageCharacters = 12, MaxTotalCharacters = 20 });
+        var json = await AIFunctionFactory.Create(() => "0123456789abc", "fetch").InvokeAsync(new AIFunctionArguments(), Ct);
+
+        var text = await Assert.ThrowsAsync<InputValidationException>(() => client.GetResponseAsync([new(ChatRole.User, "Hi"), new(ChatRole.Tool, [new FunctionResultContent("c", "0123456789abc")])], cancellationToken: Ct));
+        var fromJson = await Assert.ThrowsAsync<InputValidationException>(() => client.GetResponseAsync([new(ChatRole.User, "Hi"), new(ChatRole.Tool, [new FunctionResultContent("c", json)])], cancellationToken: Ct));
+        var total = await Assert.ThrowsAsync<InputValidationException>(() => client.GetResponseAsync(
+            [new(ChatRole.User, "Hi"), new(ChatRole.Tool, [new FunctionResultContent("a", "0123456789")]), new(ChatRole.Tool, [new FunctionResultContent("b", "0123456789")])], cancellationToken: Ct));
+
+        Assert.Equal("Message 1 (tool) has 13 characters; Llm:InputValidation:MaxMessageCharacters is 12.", text.Message[..text.Message.IndexOf(" (Parameter", StringComparison.Ordinal)]);
+        Assert.Equal(("MaxMessageCharacters", 15L, 1), (fromJson.Limit, fromJson.ActualValue, fromJson.MessageIndex));
+        Assert.Equal(("MaxTotalCharacters", 22L), (total.Limit, total.ActualValue));
+        Assert.Equal(0, inner.CallCount);
+    }
+
+    [Fact]
     public async Task GetResponseAsync_ValidRequest_PassesThrough()
     {
         var inner = TestChatClient.Answering("fine");
