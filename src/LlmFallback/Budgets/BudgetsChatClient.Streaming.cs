@@ -8,7 +8,7 @@ public sealed partial class BudgetsChatClient
     /// <inheritdoc />
     public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(messages);
+        messages = LlmMessages.Validate(messages);
         return Stream(messages, options, cancellationToken);
     }
 

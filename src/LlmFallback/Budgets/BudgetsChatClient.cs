@@ -71,7 +71,7 @@ public sealed partial class BudgetsChatClient : DelegatingChatClient
     /// <inheritdoc />
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(messages);
+        messages = LlmMessages.Validate(messages);
         var admission = await AdmitAsync(messages, options, cancellationToken).ConfigureAwait(false);
         if (admission is null)
         {

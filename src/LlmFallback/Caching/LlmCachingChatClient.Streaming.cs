@@ -9,7 +9,7 @@ public sealed partial class LlmCachingChatClient
     /// <inheritdoc/>
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(messages);
+        messages = LlmMessages.Validate(messages);
         var lookup = await LookupAsync(messages, options, cancellationToken).ConfigureAwait(false);
         if (lookup.Hit is { } hit)
         {

@@ -66,7 +66,7 @@ public sealed partial class LlmCachingChatClient : DelegatingChatClient
     /// <inheritdoc/>
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(messages);
+        messages = LlmMessages.Validate(messages);
         var lookup = await LookupAsync(messages, options, cancellationToken).ConfigureAwait(false);
         if (lookup.Hit is { } hit)
         {

@@ -55,7 +55,7 @@ public sealed class CostOptimizationChatClient : DelegatingChatClient
     /// <inheritdoc />
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(messages);
+        messages = LlmMessages.Validate(messages);
         var (optimised, optimisedOptions, saved) = await OptimiseAsync(messages, options, cancellationToken).ConfigureAwait(false);
         var response = await base.GetResponseAsync(optimised, optimisedOptions, cancellationToken).ConfigureAwait(false);
         Annotate(response.GetLlmCallInfo(), saved);
@@ -65,7 +65,7 @@ public sealed class CostOptimizationChatClient : DelegatingChatClient
     /// <inheritdoc />
     public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(messages);
+        messages = LlmMessages.Validate(messages);
         return Stream(messages, options, cancellationToken);
     }
 

@@ -101,7 +101,7 @@ public sealed partial class FallbackChatClient : IChatClient
     /// <exception cref="ArgumentException"><paramref name="messages"/> is empty or holds a <see langword="null"/> message; no provider is called.</exception>
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        messages = Validate(messages);
+        messages = LlmMessages.Validate(messages);
         var plan = PlanFor(options);
         var now = _clock.Now;
         _retryBudget.RecordRequest(now);
@@ -148,7 +148,7 @@ public sealed partial class FallbackChatClient : IChatClient
     /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="messages"/> is empty or holds a <see langword="null"/> message; no provider is called.</exception>
     public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-        StreamAsync(Validate(messages), options, PlanFor(options), cancellationToken);
+        StreamAsync(LlmMessages.Validate(messages), options, PlanFor(options), cancellationToken);
 
     /// <inheritdoc />
     public object? GetService(Type serviceType, object? serviceKey = null)
@@ -186,36 +186,6 @@ public sealed partial class FallbackChatClient : IChatClient
     /// <summary>Replaces the stage's settings (options reload); in-flight requests keep the settings they started with.</summary>
     internal void Reconfigure(IReadOnlyList<LlmProvider> providers, FallbackOptions options, string configurationPath) =>
         Volatile.Write(ref _plan, FallbackPlan.Create(providers, options, _time, configurationPath, nameof(options)));
-
-    /// <summary>
-    /// A caller's mistake is never a provider's failure: an empty conversation or a missing message is rejected here,
-    /// before any provider is called, retried or charged to a breaker.
-    /// </summary>
-    private static IEnumerable<ChatMessage> Validate(IEnumerable<ChatMessage> messages)
-    {
-        ArgumentNullException.ThrowIfNull(messages);
-        if (messages is not IReadOnlyList<ChatMessage> list)
-        {
-            // Enumerated once here, so a lazy sequence is neither re-run per attempt nor validated against another run.
-            list = [.. messages];
-            messages = list;
-        }
-
-        if (list.Count == 0)
-        {
-            throw new ArgumentException("The conversation is empty: pass at least one message.", nameof(messages));
-        }
-
-        for (var i = 0; i < list.Count; i++)
-        {
-            if (list[i] is null)
-            {
-                throw new ArgumentException($"Message {i} of the conversation is null.", nameof(messages));
-            }
-        }
-
-        return messages;
-    }
 
     /// <summary>The stage's plan, or the one a routing stage chose for this request (its deployments, in its order).</summary>
     private FallbackPlan PlanFor(ChatOptions? options) =>

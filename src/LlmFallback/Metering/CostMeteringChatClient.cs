@@ -53,7 +53,7 @@ public sealed partial class CostMeteringChatClient : DelegatingChatClient
     /// <inheritdoc />
     public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(messages);
+        messages = LlmMessages.Validate(messages);
         var task = base.GetResponseAsync(messages, options, cancellationToken);
         if (task.IsCompletedSuccessfully)
         {

@@ -52,7 +52,7 @@ public sealed partial class ModerationChatClient : DelegatingChatClient
     /// <inheritdoc/>
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(messages);
+        messages = LlmMessages.Validate(messages);
         var input = _options.CheckInput ? await CheckInputAsync(messages, options, cancellationToken).ConfigureAwait(false) : null;
         var response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
         Findings? output = null;

@@ -9,7 +9,7 @@ public sealed partial class PiiRedactionChatClient
     /// <inheritdoc/>
     public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(messages);
+        messages = LlmMessages.Validate(messages);
         var redacted = RewriteInput(messages, options, out var state);
         return state is null && !_options.ApplyToOutput
             ? base.GetStreamingResponseAsync(messages, options, cancellationToken)

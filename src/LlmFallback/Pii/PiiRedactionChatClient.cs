@@ -55,7 +55,7 @@ public sealed partial class PiiRedactionChatClient : DelegatingChatClient
     /// <inheritdoc/>
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(messages);
+        messages = LlmMessages.Validate(messages);
         var redacted = RewriteInput(messages, options, out var state);
         if (state is { Counts.Count: > 0 })
         {

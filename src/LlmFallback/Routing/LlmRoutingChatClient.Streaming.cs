@@ -10,7 +10,7 @@ public sealed partial class LlmRoutingChatClient
     /// <exception cref="LlmContextWindowExceededException">No deployment the request could go to can hold it.</exception>
     public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var list = AsList(messages);
+        var list = LlmMessages.Validate(messages);
         var tokens = new PromptTokens(list, options);
         var (route, decision) = _table.Choose(list, options, ref tokens);
         if (route is null && _classifier is not null)

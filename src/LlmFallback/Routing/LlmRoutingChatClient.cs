@@ -80,7 +80,7 @@ public sealed partial class LlmRoutingChatClient : DelegatingChatClient
     /// <exception cref="LlmContextWindowExceededException">No deployment the request could go to can hold it.</exception>
     public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var list = AsList(messages);
+        var list = LlmMessages.Validate(messages);
         var tokens = new PromptTokens(list, options);
         var (route, decision) = _table.Choose(list, options, ref tokens);
         if (route is null && _classifier is not null)
@@ -163,9 +163,4 @@ public sealed partial class LlmRoutingChatClient : DelegatingChatClient
         }
     }
 
-    private static IReadOnlyList<ChatMessage> AsList(IEnumerable<ChatMessage> messages)
-    {
-        ArgumentNullException.ThrowIfNull(messages);
-        return messages as IReadOnlyList<ChatMessage> ?? [.. messages];
-    }
 }
