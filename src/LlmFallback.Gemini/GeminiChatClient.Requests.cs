@@ -7,19 +7,35 @@ public sealed partial class GeminiChatClient
 {
     /// <summary>
     /// Prepares the history for Gemini (other providers' signatures and reasoning left out, placeholders on unsigned
-    /// calls), builds the body, and logs once per provider the options Gemini has no field for.
+    /// calls), builds the body, and logs once per provider the options Gemini has no field for. What fails while the
+    /// body is written (JSON from the caller that escapes an unpaired surrogate, in a tool schema or in tool-call
+    /// arguments) is an <see cref="ArgumentException"/>: nothing was sent, so it cannot be the provider's failure.
     /// </summary>
     private HttpRequestMessage CreateRequest(Uri uri, string model, IEnumerable<ChatMessage> messages, ChatOptions? options, out bool hasFileData)
     {
         var prepared = LlmPortability.Prepare(messages, Portability, _portability);
-        var body = GeminiRequestBuilder.Build(prepared, options, model, _safetySettings, out var unmapped);
+        GenerateContentRequest body;
+        GeminiUnmapped unmapped;
+        byte[] bytes;
+        try
+        {
+            body = GeminiRequestBuilder.Build(prepared, options, model, _safetySettings, out unmapped);
+            bytes = JsonSerializer.SerializeToUtf8Bytes(body, GeminiJsonContext.Default.GenerateContentRequest);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException and not ObjectDisposedException)
+        {
+            throw new ArgumentException(
+                $"The Gemini adapter could not write the request for provider '{_provider}' from the given messages or options ({ex.GetType().FullName}); nothing was sent.",
+                LlmSecrets.Sanitize(ex, null, _provider, _apiKey));
+        }
+
         hasFileData = body.HasFileData;
         if (unmapped != GeminiUnmapped.None)
         {
             LogUnmappedOnce(unmapped, options!, model);
         }
 
-        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, GeminiJsonContext.Default.GenerateContentRequest));
+        var content = new ByteArrayContent(bytes);
         content.Headers.ContentType = JsonMediaType;
         var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = content };
         request.Headers.TryAddWithoutValidation(ApiKeyHeader, _apiKey);

@@ -3,7 +3,8 @@ namespace LlmFallback.Anthropic;
 /// <summary>
 /// What the HTTP layer saw during one call through the SDK. The SDK's exceptions do not keep response headers, so
 /// <see cref="AnthropicWireHandler"/> records <c>retry-after</c> here and the adapter's client copies it onto the
-/// exception the SDK throws.
+/// exception the SDK throws. It also marks the request as sent: what the SDK throws before that comes from writing the
+/// request out of the caller's messages and options, which cannot be the provider's failure.
 /// </summary>
 internal sealed class AnthropicCallScope
 {
@@ -14,6 +15,9 @@ internal sealed class AnthropicCallScope
 
     /// <summary>Gets or sets the delay the last failed response asked for.</summary>
     public TimeSpan? RetryAfter { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether the SDK handed the request to the HTTP layer.</summary>
+    public bool Sent { get; set; }
 
     /// <summary>Gets a value indicating whether the call asked for a stream, whose successful answer must be an event stream.</summary>
     public bool Streaming { get; private init; }

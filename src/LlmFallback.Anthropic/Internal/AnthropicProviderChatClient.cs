@@ -80,7 +80,16 @@ internal sealed class AnthropicProviderChatClient : DelegatingChatClient
         var request = Prepare(messages, ref options, out var trimmed);
         var echo = trimmed is null ? null : new PrefillEcho(trimmed);
         var scope = AnthropicCallScope.Begin(streaming: true);
-        var updates = base.GetStreamingResponseAsync(request, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        IAsyncEnumerator<ChatResponseUpdate> updates;
+        try
+        {
+            updates = base.GetStreamingResponseAsync(request, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        }
+        catch (Exception ex) when (Surfaces(scope, ex, out var safe))
+        {
+            throw safe;
+        }
+
         await using (updates.ConfigureAwait(false))
         {
             while (true)
@@ -105,11 +114,22 @@ internal sealed class AnthropicProviderChatClient : DelegatingChatClient
         }
     }
 
-    /// <summary>Whether <paramref name="exception"/> must be surfaced as <paramref name="safe"/> instead of as it is.</summary>
+    /// <summary>
+    /// Whether <paramref name="exception"/> must be surfaced as <paramref name="safe"/> instead of as it is. One thrown
+    /// before the request was sent (<see cref="AnthropicCallScope.Sent"/>) came from writing it out of the caller's
+    /// messages and options: an <see cref="ArgumentException"/>, the caller's mistake, never the provider's.
+    /// </summary>
     private bool Surfaces(AnthropicCallScope scope, Exception exception, out Exception safe)
     {
         scope.Annotate(exception);
         safe = LlmSecrets.Sanitize(exception, AnthropicFailureClassifier.Instance, _provider, _apiKey);
+        if (!scope.Sent && exception is not (OperationCanceledException or ArgumentException or NotSupportedException or ObjectDisposedException or LlmException))
+        {
+            safe = new ArgumentException(
+                $"The Anthropic SDK could not write the request for provider '{_provider}' from the given messages or options ({exception.GetType().FullName}); nothing was sent.",
+                safe);
+        }
+
         return !ReferenceEquals(safe, exception);
     }
 

@@ -4,8 +4,8 @@ namespace LlmFallback.Anthropic;
 
 /// <summary>
 /// The innermost SDK handler of every Anthropic client: sends the documented Messages API headers (the key as
-/// <c>x-api-key</c>, the configured <c>anthropic-version</c> and <c>anthropic-beta</c>) and records <c>retry-after</c>
-/// of failed responses for the call's <see cref="AnthropicCallScope"/>.
+/// <c>x-api-key</c>, the configured <c>anthropic-version</c> and <c>anthropic-beta</c>), marks the call's
+/// <see cref="AnthropicCallScope"/> as sent, and records <c>retry-after</c> of failed responses there.
 /// </summary>
 /// <remarks>
 /// The SDK is given no credential, so the key lives only here and never reaches a URL. The SDK's own version header
@@ -41,8 +41,10 @@ internal sealed class AnthropicWireHandler : DelegatingHandler
         }
 
         headers.Remove("X-Stainless-Timeout");
+        var scope = AnthropicCallScope.Current;
+        scope?.Sent = true;
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (AnthropicCallScope.Current is not { } scope)
+        if (scope is null)
         {
             return response;
         }

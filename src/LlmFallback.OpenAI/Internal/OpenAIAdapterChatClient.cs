@@ -44,12 +44,13 @@ internal sealed class OpenAIAdapterChatClient : DelegatingChatClient
     {
         messages = LlmPortability.Prepare(messages, Portability, _portability);
         OpenAIPrefill.TryPrepare(_prefillMode, ref messages, ref options);
+        var mark = OpenAIRequestMark.Begin();
         ChatResponse response;
         try
         {
             response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (Surfaces(ex, out var safe))
+        catch (Exception ex) when (Surfaces(mark, ex, out var safe))
         {
             throw safe;
         }
@@ -62,7 +63,18 @@ internal sealed class OpenAIAdapterChatClient : DelegatingChatClient
     {
         messages = LlmPortability.Prepare(messages, Portability, _portability);
         OpenAIPrefill.TryPrepare(_prefillMode, ref messages, ref options);
-        var updates = base.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        var mark = OpenAIRequestMark.Begin();
+        IAsyncEnumerator<ChatResponseUpdate> updates;
+        try
+        {
+            // The SDK converts the options here, before the first update is asked for.
+            updates = base.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        }
+        catch (Exception ex) when (Surfaces(mark, ex, out var safe))
+        {
+            throw safe;
+        }
+
         await using (updates.ConfigureAwait(false))
         {
             while (true)
@@ -74,7 +86,7 @@ internal sealed class OpenAIAdapterChatClient : DelegatingChatClient
                         break;
                     }
                 }
-                catch (Exception ex) when (Surfaces(ex, out var safe))
+                catch (Exception ex) when (Surfaces(mark, ex, out var safe))
                 {
                     throw safe;
                 }
@@ -94,10 +106,21 @@ internal sealed class OpenAIAdapterChatClient : DelegatingChatClient
         }
     }
 
-    /// <summary>Whether <paramref name="exception"/> must be surfaced as <paramref name="safe"/> instead of as it is.</summary>
-    private bool Surfaces(Exception exception, out Exception safe)
+    /// <summary>
+    /// Whether <paramref name="exception"/> must be surfaced as <paramref name="safe"/> instead of as it is. One thrown
+    /// before the request was sent (<paramref name="mark"/>) came from writing it out of the caller's messages and
+    /// options: an <see cref="ArgumentException"/>, the caller's mistake, never the provider's.
+    /// </summary>
+    private bool Surfaces(OpenAIRequestMark mark, Exception exception, out Exception safe)
     {
         safe = LlmSecrets.Sanitize(exception, _classifier, _provider, _secrets);
+        if (!mark.Sent && exception is not (OperationCanceledException or ArgumentException or NotSupportedException or ObjectDisposedException or LlmException))
+        {
+            safe = new ArgumentException(
+                $"The OpenAI SDK could not write the request for provider '{_provider}' from the given messages or options ({exception.GetType().FullName}); nothing was sent.",
+                safe);
+        }
+
         return !ReferenceEquals(safe, exception);
     }
 

@@ -43,6 +43,7 @@ internal static class OpenAIChatClientFactory
             clientOptions.ProjectId = adapter.Project;
         }
 
+        clientOptions.AddPolicy(RequestSentPolicy.Instance, PipelinePosition.PerCall);
         clientOptions.AddPolicy(new StreamContentTypePolicy(name), PipelinePosition.PerCall);
         var apiVersion = settings.IsAzure ? adapter.ApiVersion : null;
         if (adapter.Headers is { Count: > 0 } || apiVersion is not null)

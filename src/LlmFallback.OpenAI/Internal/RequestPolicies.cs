@@ -85,3 +85,52 @@ internal sealed class StreamContentTypePolicy(string provider) : PipelinePolicy
         }
     }
 }
+
+/// <summary>
+/// Whether the SDK handed one call's request to its pipeline. What it throws before that comes from writing the request
+/// out of the caller's messages and options (a tool schema it cannot read): nothing reached the provider, so it cannot be
+/// the provider's failure. <see cref="OpenAIAdapterChatClient"/> begins a mark per call; <see cref="RequestSentPolicy"/>
+/// sets it.
+/// </summary>
+internal sealed class OpenAIRequestMark
+{
+    private static readonly AsyncLocal<OpenAIRequestMark?> Current = new();
+
+    /// <summary>Gets a value indicating whether the request reached the pipeline.</summary>
+    public bool Sent { get; private set; }
+
+    /// <summary>Starts a mark for the calling flow; it ends when the calling async method returns.</summary>
+    public static OpenAIRequestMark Begin()
+    {
+        var mark = new OpenAIRequestMark();
+        Current.Value = mark;
+        return mark;
+    }
+
+    /// <summary>Marks the request of the call in progress on this flow, if any, as sent.</summary>
+    public static void MarkSent()
+    {
+        if (Current.Value is { } mark)
+        {
+            mark.Sent = true;
+        }
+    }
+}
+
+/// <summary>The first policy of the pipeline: marks the call's request as sent (<see cref="OpenAIRequestMark"/>).</summary>
+internal sealed class RequestSentPolicy : PipelinePolicy
+{
+    public static readonly RequestSentPolicy Instance = new();
+
+    public override void Process(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
+    {
+        OpenAIRequestMark.MarkSent();
+        ProcessNext(message, pipeline, currentIndex);
+    }
+
+    public override ValueTask ProcessAsync(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
+    {
+        OpenAIRequestMark.MarkSent();
+        return ProcessNextAsync(message, pipeline, currentIndex);
+    }
+}
