@@ -23,7 +23,7 @@ public class AdapterErrorGuardBenchmarks
     public void Setup()
     {
         _bare = new AnsweringClient();
-        _adapter = new OpenAIAdapterChatClient(new AnsweringClient(), "openai", OpenAIPrefillMode.None, new OpenAIFailureClassifier(), "sk-benchmark-0123456789");
+        _adapter = new OpenAIAdapterChatClient(new AnsweringClient(), "openai", OpenAIPrefillMode.None, new OpenAIFailureClassifier(), ["sk-benchmark-0123456789"]);
     }
 
     [Benchmark(Baseline = true), BenchmarkCategory("GetResponse")]
