@@ -27,6 +27,11 @@ public sealed partial class FallbackChatClient
             {
                 Log.ProviderSkipped(_logger, provider.Name, failure);
             }
+            else if (failure.Kind == LlmFailureKind.Cancelled)
+            {
+                // A caller going away is routine, not a failure to warn about.
+                Log.AttemptCancelled(_logger, request.Calls, provider.Name);
+            }
             else
             {
                 Log.AttemptFailed(_logger, request.Calls, provider.Name, failure, LlmFallbackDiagnostics.DecisionName(decision));

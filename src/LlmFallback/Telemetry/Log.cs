@@ -9,6 +9,10 @@ internal static partial class Log
         Message = "LLM attempt {Attempt} on provider '{Provider}' failed: {Failure}; {Decision}.")]
     public static partial void AttemptFailed(ILogger logger, int attempt, string provider, LlmFailure failure, string decision);
 
+    [LoggerMessage(EventId = 13, EventName = "AttemptCancelled", Level = LogLevel.Debug,
+        Message = "LLM attempt {Attempt} on provider '{Provider}' was cancelled by the caller.")]
+    public static partial void AttemptCancelled(ILogger logger, int attempt, string provider);
+
     [LoggerMessage(EventId = 2, EventName = "ProviderSkipped", Level = LogLevel.Debug,
         Message = "Provider '{Provider}' skipped: {Reason}.")]
     public static partial void ProviderSkipped(ILogger logger, string provider, LlmFailure reason);

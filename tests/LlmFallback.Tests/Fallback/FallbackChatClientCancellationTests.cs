@@ -39,6 +39,26 @@ public sealed class FallbackChatClientCancellationTests
         AssertUntouched(a);
     }
 
+    [Fact]
+    public async Task GetResponseAsync_CancelledDuringCall_LogsNoWarning()
+    {
+        // A client that goes away (a closed browser tab) is routine: a warning per disconnect would bury real failures.
+        var f = new FallbackFixture();
+        var primary = f.Always(Script.Hang());
+        using var client = f.Client([f.Provider("a", primary), f.Provider("b", f.Always(Script.Answer("from b")))]);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        var task = client.GetResponseAsync("hi", cancellationToken: cts.Token);
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Poll.CompletesAsync(task));
+
+        var records = f.Logs.GetSnapshot();
+        Assert.DoesNotContain(records, r => r.Level >= Microsoft.Extensions.Logging.LogLevel.Warning);
+        var cancelled = Assert.Single(records, r => r.Id.Name == "AttemptCancelled");
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Debug, cancelled.Level);
+        Assert.Equal("LLM attempt 1 on provider 'a' was cancelled by the caller.", cancelled.Message);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
