@@ -126,6 +126,18 @@ public sealed class CacheKeysTests
     }
 
     [Fact]
+    public void Compute_HostedTool_NotCacheable()
+    {
+        // A hosted tool's identity is more than its name (an MCP server's address, a file search's inputs) and its
+        // answer depends on the world (a web search): two MCP tools that differ only in their server shared a key.
+        static CacheRequest With(AITool tool) => CacheKeys.Compute([new ChatMessage(ChatRole.User, "q")], new ChatOptions { Tools = [tool] }, Defaults, null);
+
+        Assert.False(With(new HostedMcpServerTool("crm", "https://crm-a.example/mcp")).IsCacheable);
+        Assert.False(With(new HostedWebSearchTool()).IsCacheable);
+        Assert.True(With(AIFunctionFactory.Create(() => 42, "answer")).IsCacheable);
+    }
+
+    [Fact]
     public void Compute_StateOnTheServer_NotCacheable()
     {
         Assert.False(CacheKeys.Compute([new ChatMessage(ChatRole.User, "q")], new ChatOptions { ConversationId = "c" }, Defaults, null).IsCacheable);

@@ -81,12 +81,16 @@ internal static partial class CacheKeys
             for (var i = 0; i < tools.Count; i++)
             {
                 var tool = tools[i];
+                if (tool is not AIFunctionDeclaration declaration)
+                {
+                    // A hosted tool (MCP server, web or file search, code interpreter) is more than its name and its
+                    // answer depends on the world outside the request: never cached.
+                    return false;
+                }
+
                 w.String(28, tool.Name);
                 w.String(29, tool.Description);
-                if (tool is AIFunctionDeclaration declaration)
-                {
-                    w.Bytes(30, Digest(declaration));
-                }
+                w.Bytes(30, Digest(declaration));
             }
         }
 
