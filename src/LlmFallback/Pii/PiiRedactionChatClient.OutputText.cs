@@ -79,7 +79,7 @@ public sealed partial class PiiRedactionChatClient
             var cut = all.Length;
             if (!final)
             {
-                var partial = PseudonymMap.PartialPlaceholderStart(all);
+                var partial = PseudonymMap.PartialPlaceholderStart(all, state?.Map?.LongestPlaceholder ?? PseudonymMap.MaxPlaceholderLength);
                 if (partial >= 0)
                 {
                     cut = partial;

@@ -11,7 +11,10 @@ namespace LlmFallback;
 /// </summary>
 internal sealed class PseudonymMap
 {
-    /// <summary>The longest placeholder that can be restored; longer bracketed text is left alone.</summary>
+    /// <summary>
+    /// How long a trailing <c>&lt;…</c> may grow while it can still become a placeholder of a built-in type; a custom
+    /// type with a longer label raises it for its conversation (<see cref="LongestPlaceholder"/>).
+    /// </summary>
     public const int MaxPlaceholderLength = 48;
 
     private readonly Dictionary<string, string> _byValue = new(StringComparer.Ordinal);
@@ -25,6 +28,10 @@ internal sealed class PseudonymMap
     }
 
     private readonly Lock _lock = new();
+    private int _longest = MaxPlaceholderLength;
+
+    /// <summary>Gets the length of the longest placeholder this map can restore (at least <see cref="MaxPlaceholderLength"/>).</summary>
+    public int LongestPlaceholder => Volatile.Read(ref _longest);
 
     public int Count
     {
@@ -81,6 +88,11 @@ internal sealed class PseudonymMap
         placeholder = "<" + label + "_" + n.ToString(CultureInfo.InvariantCulture) + ">";
         _byValue[value] = placeholder;
         _byPlaceholder[placeholder] = value;
+        if (placeholder.Length > _longest)
+        {
+            Volatile.Write(ref _longest, placeholder.Length);
+        }
+
         return placeholder;
     }
 
@@ -102,7 +114,7 @@ internal sealed class PseudonymMap
                 break;
             }
 
-            if (close - open < MaxPlaceholderLength && _lookup.TryGetValue(text.AsSpan(open, close - open + 1), out var value))
+            if (close - open < _longest && _lookup.TryGetValue(text.AsSpan(open, close - open + 1), out var value))
             {
                 result ??= new StringBuilder(text.Length + 32);
                 result.Append(text, copied, open - copied).Append(value);
@@ -118,11 +130,14 @@ internal sealed class PseudonymMap
         return result is null ? text : result.Append(text, copied, text.Length - copied).ToString();
     }
 
-    /// <summary>Where a placeholder may have begun but not ended: the index of a trailing <c>&lt;</c> followed only by placeholder characters; -1 if none.</summary>
-    public static int PartialPlaceholderStart(string text)
+    /// <summary>
+    /// Where a placeholder may have begun but not ended: the index of a trailing <c>&lt;</c> followed only by placeholder
+    /// characters and shorter than <paramref name="longest"/> (a map's <see cref="LongestPlaceholder"/>); -1 if none.
+    /// </summary>
+    public static int PartialPlaceholderStart(string text, int longest = MaxPlaceholderLength)
     {
         var open = text.LastIndexOf('<');
-        if (open < 0 || text.Length - open >= MaxPlaceholderLength)
+        if (open < 0 || text.Length - open >= longest)
         {
             return -1;
         }

@@ -33,4 +33,19 @@ public class PseudonymMapTests
     [InlineData("a < b", -1)]
     [InlineData("no bracket", -1)]
     public void PartialPlaceholderStart_TrailingPrefix_IsHeld(string text, int expected) => Assert.Equal(expected, PseudonymMap.PartialPlaceholderStart(text));
+
+    [Fact]
+    public void Restore_CustomLabelLongerThanTheBuiltInOnes_IsRestoredAndHeldWhileIncomplete()
+    {
+        // A custom entity type may have a long name; its placeholders were never restored past 48 characters.
+        var map = new PseudonymMap();
+        var label = "CUSTOMER_LOYALTY_PROGRAMME_MEMBERSHIP_REFERENCE_NUMBER";
+        var placeholder = map.Placeholder(label, "LP-0042-7781");
+
+        Assert.Equal("<" + label + "_1>", placeholder);
+        Assert.Equal(placeholder.Length, map.LongestPlaceholder);
+        Assert.Equal("Member LP-0042-7781 renewed.", map.Restore("Member " + placeholder + " renewed."));
+        var partial = "Member " + placeholder[..^3];
+        Assert.Equal(7, PseudonymMap.PartialPlaceholderStart(partial, map.LongestPlaceholder));
+    }
 }
