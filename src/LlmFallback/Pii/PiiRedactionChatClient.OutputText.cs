@@ -111,13 +111,25 @@ public sealed partial class PiiRedactionChatClient
             return rewritten;
         }
 
-        /// <summary>The last whitespace at least <see cref="Guard"/> characters from the end, moved before any value that crosses it.</summary>
+        /// <summary>
+        /// The last whitespace at least <see cref="Guard"/> characters from the end (or, in text that has none for
+        /// another <see cref="Guard"/> characters, such as Chinese or Japanese, that point itself), moved before any
+        /// value that crosses it.
+        /// </summary>
         private int SafeCut(string text, int limit)
         {
-            var cut = Math.Min(limit, text.Length - Guard);
-            while (cut > 0 && !char.IsWhiteSpace(text[cut - 1]))
+            var latest = Math.Min(limit, text.Length - Guard);
+            var cut = latest;
+            while (cut > 0 && cut > latest - Guard && !char.IsWhiteSpace(text[cut - 1]))
             {
                 cut--;
+            }
+
+            if (cut > 0 && !char.IsWhiteSpace(text[cut - 1]))
+            {
+                // No word break near the end: cut at the latest point anyway (the values that cross it are found with
+                // the Guard characters after it), or text without spaces would be held to its end.
+                cut = latest;
             }
 
             if (cut <= 0)

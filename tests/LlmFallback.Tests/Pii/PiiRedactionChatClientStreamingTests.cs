@@ -88,6 +88,36 @@ public class PiiRedactionChatClientStreamingTests
     }
 
     [Fact]
+    public async Task GetStreamingResponseAsync_ApplyToOutputOnTextWithoutSpaces_StreamsAndStillRedacts()
+    {
+        // Chinese and Japanese put no spaces between words: the held-back tail, cut only at white space, held the whole
+        // answer to the end (and rescanned it per update). It must stream, and keep values whole across any split.
+        var filler = string.Concat(Enumerable.Repeat("我们已经收到您的请求并将尽快处理", 12));
+        var answer = filler + "请联系jane.roe@example.com获取更多信息" + filler;
+        using var whole = new PiiRedactionChatClient(TestChatClient.Answering(answer), new PiiRedactionOptions { ApplyToOutput = true });
+        var expected = (await whole.GetResponseAsync("?", cancellationToken: Ct)).Text;
+        Assert.Contains("[EMAIL]", expected, StringComparison.Ordinal);
+
+        for (var offset = 0; offset < 10; offset++)
+        {
+            var chunks = new List<string> { answer[..offset] };
+            for (var i = offset; i < answer.Length; i += 10)
+            {
+                chunks.Add(answer[i..Math.Min(answer.Length, i + 10)]);
+            }
+
+            var inner = new TestChatClient { OnGetStreamingResponse = (_, _, ct) => TestChatClient.Stream(ct, "m", [.. chunks]) };
+            using var client = new PiiRedactionChatClient(inner, new PiiRedactionOptions { ApplyToOutput = true });
+
+            var updates = await client.GetStreamingResponseAsync("?", cancellationToken: Ct).ToListAsync(Ct);
+
+            Assert.Equal(expected, string.Concat(updates.Select(u => u.Text)));
+            var beforeLast = string.Concat(updates.Take(updates.Count / 2).Select(u => u.Text));
+            Assert.True(beforeLast.Length > answer.Length / 4, $"only {beforeLast.Length} of {answer.Length} characters released in the first half of the updates");
+        }
+    }
+
+    [Fact]
     public async Task GetStreamingResponseAsync_OutputRejected_EndsTheStreamWithTheException()
     {
         string[] chunks = ["Card: ", "4111111111111111", " done"];
