@@ -121,42 +121,8 @@ public sealed partial class ModerationChatClient
     /// The strings of a JSON tool result (what <c>AIFunctionFactory</c> functions return), decoded and joined by line
     /// feeds: the moderator reads the text, not its JSON escapes.
     /// </summary>
-    private static string? JsonText(JsonElement element)
-    {
-        if (element.ValueKind == JsonValueKind.String)
-        {
-            return element.GetString();
-        }
-
-        StringBuilder? text = null;
-        AppendStrings(element, ref text);
-        return text?.ToString();
-    }
-
-    private static void AppendStrings(JsonElement element, ref StringBuilder? text)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.String:
-                text = text is null ? new StringBuilder() : text.Append('\n');
-                text.Append(element.GetString());
-                break;
-            case JsonValueKind.Object:
-                foreach (var property in element.EnumerateObject())
-                {
-                    AppendStrings(property.Value, ref text);
-                }
-
-                break;
-            case JsonValueKind.Array:
-                foreach (var item in element.EnumerateArray())
-                {
-                    AppendStrings(item, ref text);
-                }
-
-                break;
-        }
-    }
+    private static string JsonText(JsonElement element) =>
+        element.ValueKind == JsonValueKind.String ? element.GetString()! : string.Join('\n', LlmJson.Strings(element));
 
     private static void Add(ref List<string>? list, string category)
     {

@@ -15,7 +15,17 @@ public sealed partial class PiiRedactionChatClient
         // Each string is rewritten once (counts are taken as it is), then the value is written again only if one changed.
         List<(int Index, string Value)>? changes = null;
         var index = 0;
-        Collect(element, side, ref state, ref changes, ref index);
+        foreach (var value in LlmJson.Strings(element))
+        {
+            var rewritten = RewriteText(value, side, ref state);
+            if (!ReferenceEquals(rewritten, value))
+            {
+                (changes ??= []).Add((index, rewritten));
+            }
+
+            index++;
+        }
+
         if (changes is null)
         {
             return null;
@@ -31,37 +41,6 @@ public sealed partial class PiiRedactionChatClient
 
         using var document = JsonDocument.Parse(buffer.WrittenMemory);
         return document.RootElement.Clone();
-    }
-
-    private void Collect(JsonElement element, LlmContentSide side, ref PiiRequestState? state, ref List<(int, string)>? changes, ref int index)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.String:
-                var value = element.GetString()!;
-                var rewritten = RewriteText(value, side, ref state);
-                if (!ReferenceEquals(rewritten, value))
-                {
-                    (changes ??= []).Add((index, rewritten));
-                }
-
-                index++;
-                break;
-            case JsonValueKind.Object:
-                foreach (var property in element.EnumerateObject())
-                {
-                    Collect(property.Value, side, ref state, ref changes, ref index);
-                }
-
-                break;
-            case JsonValueKind.Array:
-                foreach (var item in element.EnumerateArray())
-                {
-                    Collect(item, side, ref state, ref changes, ref index);
-                }
-
-                break;
-        }
     }
 
     private static void Write(JsonElement element, Utf8JsonWriter writer, List<(int Index, string Value)> changes, ref int index, ref int next)

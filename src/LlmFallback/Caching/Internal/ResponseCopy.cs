@@ -22,18 +22,7 @@ internal static class ResponseCopy
         var messages = new List<ChatMessage>(source.Messages.Count);
         foreach (var message in source.Messages)
         {
-            var contents = new List<AIContent>(message.Contents.Count);
-            foreach (var content in message.Contents)
-            {
-                contents.Add(content switch
-                {
-                    TextContent text => new TextContent(text.Text) { AdditionalProperties = Properties(text.AdditionalProperties, forStore) },
-                    TextReasoningContent reasoning => new TextReasoningContent(reasoning.Text) { ProtectedData = reasoning.ProtectedData },
-                    _ => content,
-                });
-            }
-
-            messages.Add(new ChatMessage(message.Role, contents)
+            messages.Add(new ChatMessage(message.Role, CopyContents(message.Contents, forStore))
             {
                 AuthorName = message.AuthorName,
                 MessageId = message.MessageId,
@@ -58,14 +47,16 @@ internal static class ResponseCopy
     /// A stream update's contents as they passed through the cache, before a stage outside it replaced or rewrote them
     /// (PII redaction restores pseudonyms in the very updates it receives): what is stored is what came from upstream.
     /// </summary>
-    public static List<AIContent> Contents(IList<AIContent> contents)
+    public static List<AIContent> Contents(IList<AIContent> contents) => CopyContents(contents, forStore: true);
+
+    private static List<AIContent> CopyContents(IList<AIContent> contents, bool forStore)
     {
         var copy = new List<AIContent>(contents.Count);
         foreach (var content in contents)
         {
             copy.Add(content switch
             {
-                TextContent text => new TextContent(text.Text) { AdditionalProperties = text.AdditionalProperties, Annotations = text.Annotations },
+                TextContent text => new TextContent(text.Text) { AdditionalProperties = Properties(text.AdditionalProperties, forStore) },
                 TextReasoningContent reasoning => new TextReasoningContent(reasoning.Text) { ProtectedData = reasoning.ProtectedData },
                 _ => content,
             });
