@@ -47,7 +47,8 @@ public sealed partial class FallbackChatClient
 
     /// <summary>
     /// Ends a parked call that is no longer wanted: cancelled, its permit given back without a verdict, recorded as
-    /// having lost the race (or as cancelled by the caller). Usage it already reported is kept on the request.
+    /// having lost the race (or as cancelled by the caller). Usage it already reported is kept on the request and
+    /// counted against its provider's token limit (the provider used those tokens, whoever won).
     /// </summary>
     private void AbandonLeg(FallbackRequest request, HedgeLeg leg, bool lost)
     {
@@ -57,6 +58,7 @@ public sealed partial class FallbackChatClient
         if ((leg.Response is { IsCompletedSuccessfully: true } answered ? answered.Result.Usage : FindUsage(leg.Buffer)) is { } usage)
         {
             (request.Hedge ??= new()).LoserUsage = usage;
+            RecordUsage(leg.Provider, usage, leg.Activity);
         }
 
         var failure = new LlmFailure(LlmFailureKind.Cancelled, errorCode: lost ? "hedge_lost" : null);

@@ -31,6 +31,12 @@ public sealed partial class FallbackChatClient
     {
         var stream = leg.Stream;
         var move = leg.Move;
+        if (stream is not null && move is { IsCompletedSuccessfully: true, Result: true })
+        {
+            // A tie: its read completed while the other stream won; what it read (usage its provider reported) counts.
+            (leg.Buffer ??= new(1)).Add(stream.Current);
+        }
+
         AbandonLeg(request, leg, lost);
         leg.Stream = null;
         if (stream is not null)

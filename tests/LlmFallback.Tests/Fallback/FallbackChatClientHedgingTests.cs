@@ -183,6 +183,93 @@ public sealed class FallbackChatClientHedgingTests
     }
 
     [Fact]
+    public async Task GetStreamingResponseAsync_LoserReadItsUsageInTheSameInstantTheWinnerReadItsFirstToken_UsageKept()
+    {
+        // A tie: when the race looks again, both reads have completed, the primary's with its first token and the
+        // hedge's with usage its provider reported before any output. The primary's second read releases the
+        // hedge's read, which completes inline, before the primary yields.
+        var f = new FallbackFixture();
+        var primaryGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var hedgeGate = new TaskCompletionSource();
+        var primary = f.Provider("primary", new TestChatClient { OnGetStreamingResponse = (_, _, ct) => PrimaryStream(ct) });
+        var hedge = f.Provider("hedge", new TestChatClient { OnGetStreamingResponse = (_, _, ct) => HedgeStream(ct) }, o => o.Limits.TokensPerMinute = 1000);
+        var client = f.Client([primary, hedge], Hedging());
+
+        var reading = new StreamResult().ReadAsync(client.GetStreamingResponseAsync(Hello, null, FallbackFixture.Ct));
+        await Poll.SettleAsync();
+        f.Advance(TimeSpan.FromSeconds(2));
+        await Poll.SettleAsync();
+        Assert.Equal(1, ((TestChatClient)hedge.Client).CallCount);
+        primaryGate.SetResult();
+        var result = await Poll.CompletesAsync(reading);
+
+        Assert.Equal("primary", result.Text);
+        var info = result.Updates[^1].GetLlmCallInfo()!;
+        Assert.Equal([("hedge", LlmAttemptDecision.HedgeLost), ("primary", LlmAttemptDecision.Answered)], info.Attempts.Select(a => (a.Provider, a.Decision)));
+        Assert.Equal(700, info.HedgeUsage?.InputTokenCount);
+        Assert.InRange(hedge.Limiter!.Utilization(hedge.Clock.Now, 0), 0.7, 0.7001);
+
+        async IAsyncEnumerable<ChatResponseUpdate> PrimaryStream([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+        {
+            await primaryGate.Task.WaitAsync(ct).ConfigureAwait(false);
+            yield return new ChatResponseUpdate { Role = ChatRole.Assistant, MessageId = "m1" };
+            hedgeGate.SetResult();
+            yield return TestChatClient.Text("primary");
+            yield return TestChatClient.Finish();
+        }
+
+        async IAsyncEnumerable<ChatResponseUpdate> HedgeStream([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+        {
+            await hedgeGate.Task.ConfigureAwait(false);
+            yield return new ChatResponseUpdate { Contents = [new UsageContent(new UsageDetails { InputTokenCount = 700, TotalTokenCount = 700 })] };
+            await TestChatClient.Hang(ct).ConfigureAwait(false);
+        }
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_LoserReportedUsageBeforeItWasCancelled_CountedAgainstItsProvidersTokenLimit()
+    {
+        var f = new FallbackFixture();
+        var usage = new ChatResponseUpdate { Contents = [new UsageContent(new UsageDetails { InputTokenCount = 700, TotalTokenCount = 700 })] };
+        var primary = f.Provider("primary", TestChatClient.Streaming([usage], TestChatClient.Hang), o => o.Limits.TokensPerMinute = 1000);
+        var hedge = f.Provider("hedge", f.Script(Script.Stream("hedge").WithFirstTokenDelay(TimeSpan.FromSeconds(1))));
+        var client = f.Client([primary, hedge], Hedging());
+
+        var result = await DriveAsync(f, new StreamResult().ReadAsync(client.GetStreamingResponseAsync(Hello, null, FallbackFixture.Ct)), TimeSpan.FromMilliseconds(500));
+
+        Assert.Equal("hedge", result.Text);
+        Assert.Equal(700, result.Updates[^1].GetLlmCallInfo()!.HedgeUsage!.TotalTokenCount);
+        Assert.InRange(primary.Limiter!.Utilization(primary.Clock.Now, 0), 0.7, 0.7001);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_BothCallsAnsweredInTheSameInstant_LosersUsageCountedAgainstItsProvidersTokenLimit()
+    {
+        // A tie: the primary's answer arrives while the hedge is being sent, and the hedge answers at once; the race
+        // then finds both answered, the primary wins, and the hedge's provider served a whole answer.
+        var f = new FallbackFixture();
+        var primaryAnswer = new TaskCompletionSource<ChatResponse>();
+        var primary = f.Provider("primary", new TestChatClient { OnGetResponse = (_, _, _) => primaryAnswer.Task });
+        var hedge = f.Provider("hedge", new TestChatClient
+        {
+            OnGetResponse = (_, _, _) =>
+            {
+                primaryAnswer.SetResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "primary")) { Usage = new() { TotalTokenCount = 100 } });
+                return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "hedge")) { Usage = new() { TotalTokenCount = 700 } });
+            },
+        }, o => o.Limits.TokensPerMinute = 1000);
+        var client = f.Client([primary, hedge], Hedging());
+
+        var response = await DriveAsync(f, client.GetResponseAsync(Hello, null, FallbackFixture.Ct), TimeSpan.FromMilliseconds(500));
+
+        Assert.Equal("primary", response.Text);
+        var info = response.GetLlmCallInfo()!;
+        Assert.Equal([("hedge", LlmAttemptDecision.HedgeLost), ("primary", LlmAttemptDecision.Answered)], info.Attempts.Select(a => (a.Provider, a.Decision)));
+        Assert.Equal(700, info.HedgeUsage?.TotalTokenCount);
+        Assert.InRange(hedge.Limiter!.Utilization(hedge.Clock.Now, 0), 0.7, 0.7001);
+    }
+
+    [Fact]
     public async Task GetStreamingResponseAsync_NoFirstTokenBeforeTheDelay_HedgeStreamWinsAndPrimaryIsDisposed()
     {
         var f = new FallbackFixture();
