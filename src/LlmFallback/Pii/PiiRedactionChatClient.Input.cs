@@ -94,6 +94,15 @@ public sealed partial class PiiRedactionChatClient
                 }
 
                 return changed is null ? content : new FunctionCallContent(call.CallId, call.Name, changed) { AdditionalProperties = call.AdditionalProperties, InformationalOnly = call.InformationalOnly };
+            case DataContent { Name: { Length: > 0 } name } data when RewriteText(name, side, ref state) is var rewrittenName && !ReferenceEquals(rewrittenName, name):
+                // Adapters send a file's name with it (OpenAI's file parts).
+                return new DataContent(data.Data, data.MediaType) { Name = rewrittenName, AdditionalProperties = data.AdditionalProperties, RawRepresentation = data.RawRepresentation };
+            case ErrorContent error:
+                var message = RewriteText(error.Message, side, ref state);
+                var details = error.Details is { } d ? RewriteText(d, side, ref state) : null;
+                return ReferenceEquals(message, error.Message) && ReferenceEquals(details, error.Details)
+                    ? content
+                    : new ErrorContent(message) { Details = details, ErrorCode = error.ErrorCode, AdditionalProperties = error.AdditionalProperties, RawRepresentation = error.RawRepresentation };
             default:
                 return content;
         }

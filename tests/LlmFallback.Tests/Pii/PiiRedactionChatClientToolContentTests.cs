@@ -98,6 +98,37 @@ public class PiiRedactionChatClientToolContentTests
         Assert.Equal($"Sent to {Email}", Assert.IsType<TextContent>(result).Text);
     }
 
+    [Fact]
+    public async Task GetResponseAsync_FileNameAndErrorContent_AreRedacted()
+    {
+        // OpenAI's adapter sends a file's name with it; an error content carries its message and details.
+        var file = new DataContent(new byte[] { 1, 2, 3 }, "application/pdf") { Name = $"card {Card} statement.pdf" };
+        var error = new ErrorContent($"No account for {Email}") { Details = $"card {Card}", ErrorCode = "E1" };
+        var inner = TestChatClient.Answering("ok");
+        using var client = new PiiRedactionChatClient(inner);
+
+        await client.GetResponseAsync([new ChatMessage(ChatRole.User, [new TextContent("read this"), file, error])], cancellationToken: Ct);
+
+        var sent = inner.Calls[0].Messages[0].Contents;
+        Assert.Equal("card [CREDIT_CARD] statement.pdf", Assert.IsType<DataContent>(sent[1]).Name);
+        Assert.Equal(file.Data.ToArray(), ((DataContent)sent[1]).Data.ToArray());
+        var sentError = Assert.IsType<ErrorContent>(sent[2]);
+        Assert.Equal(("No account for [EMAIL]", "card [CREDIT_CARD]", "E1"), (sentError.Message, sentError.Details, sentError.ErrorCode));
+        Assert.Equal($"card {Card} statement.pdf", file.Name);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_PseudonymInAnErrorContent_IsRestored()
+    {
+        var answer = new ChatMessage(ChatRole.Assistant, [new ErrorContent("Could not mail <EMAIL_1>")]);
+        var inner = new TestChatClient { OnGetResponse = (_, _, _) => Task.FromResult(new ChatResponse(answer)) };
+        using var client = new PiiRedactionChatClient(inner, new PiiRedactionOptions { DefaultAction = PiiAction.Pseudonymise });
+
+        var response = await client.GetResponseAsync($"I am {Email}", cancellationToken: Ct);
+
+        Assert.Equal($"Could not mail {Email}", response.Messages[0].Contents.OfType<ErrorContent>().Single().Message);
+    }
+
     /// <summary>What an adapter sends: the messages as the default AI serialiser writes them.</summary>
     private static string Serialized(IList<ChatMessage> messages) =>
         JsonSerializer.Serialize(messages, AIJsonUtilities.DefaultOptions);
