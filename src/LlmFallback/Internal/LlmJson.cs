@@ -5,18 +5,29 @@ namespace LlmFallback;
 /// <summary>The text inside JSON tool results and arguments (what <c>AIFunctionFactory</c> functions return), for the stages that read it.</summary>
 internal static class LlmJson
 {
-    /// <summary>Every string value in <paramref name="element"/>, at any depth, in document order (property names are not text).</summary>
-    public static IEnumerable<string> Strings(JsonElement element)
+    /// <summary>
+    /// Every string value in <paramref name="element"/>, at any depth, in document order; with <paramref name="namesAndNumbers"/>
+    /// also each property name (before its value) and each number as written, everything a provider reads.
+    /// </summary>
+    public static IEnumerable<string> Strings(JsonElement element, bool namesAndNumbers = false)
     {
         switch (element.ValueKind)
         {
             case JsonValueKind.String:
                 yield return element.GetString()!;
                 break;
+            case JsonValueKind.Number when namesAndNumbers:
+                yield return element.GetRawText();
+                break;
             case JsonValueKind.Object:
                 foreach (var property in element.EnumerateObject())
                 {
-                    foreach (var value in Strings(property.Value))
+                    if (namesAndNumbers)
+                    {
+                        yield return property.Name;
+                    }
+
+                    foreach (var value in Strings(property.Value, namesAndNumbers))
                     {
                         yield return value;
                     }
@@ -26,7 +37,7 @@ internal static class LlmJson
             case JsonValueKind.Array:
                 foreach (var item in element.EnumerateArray())
                 {
-                    foreach (var value in Strings(item))
+                    foreach (var value in Strings(item, namesAndNumbers))
                     {
                         yield return value;
                     }

@@ -77,21 +77,15 @@ public sealed partial class PiiRedactionChatClient
             case TextContent text when text.Text is { Length: > 0 } value:
                 var rewritten = RewriteText(value, side, ref state);
                 return ReferenceEquals(rewritten, value) ? content : new TextContent(rewritten) { AdditionalProperties = text.AdditionalProperties, Annotations = text.Annotations, RawRepresentation = text.RawRepresentation };
-            case FunctionResultContent { Result: string result } function:
-                var rewrittenResult = RewriteText(result, side, ref state);
-                return ReferenceEquals(rewrittenResult, result) ? content : new FunctionResultContent(function.CallId, rewrittenResult) { AdditionalProperties = function.AdditionalProperties };
-            case FunctionResultContent { Result: JsonElement json } function:
-                return RewriteJson(json, side, ref state) is { } rewrittenJson ? new FunctionResultContent(function.CallId, rewrittenJson) { AdditionalProperties = function.AdditionalProperties } : content;
+            case FunctionResultContent { Result: { } result } function:
+                // A function may return contents (passed on as they are) or any object, which the adapter serialises.
+                var rewrittenValue = RewriteValue(result, side, ref state);
+                return rewrittenValue is null ? content : new FunctionResultContent(function.CallId, rewrittenValue) { AdditionalProperties = function.AdditionalProperties };
             case FunctionCallContent { Arguments: { Count: > 0 } arguments } call:
                 Dictionary<string, object?>? changed = null;
                 foreach (var (name, argument) in arguments)
                 {
-                    object? r = argument switch
-                    {
-                        string s when RewriteText(s, side, ref state) is var text && !ReferenceEquals(text, s) => text,
-                        JsonElement json => RewriteJson(json, side, ref state),
-                        _ => null,
-                    };
+                    var r = argument is null ? null : RewriteValue(argument, side, ref state);
                     if (r is not null)
                     {
                         changed ??= new Dictionary<string, object?>(arguments, StringComparer.Ordinal);
@@ -100,8 +94,55 @@ public sealed partial class PiiRedactionChatClient
                 }
 
                 return changed is null ? content : new FunctionCallContent(call.CallId, call.Name, changed) { AdditionalProperties = call.AdditionalProperties, InformationalOnly = call.InformationalOnly };
+            case DataContent { Name: { Length: > 0 } name } data when RewriteText(name, side, ref state) is var rewrittenName && !ReferenceEquals(rewrittenName, name):
+                // Adapters send a file's name with it (OpenAI's file parts).
+                return new DataContent(data.Data, data.MediaType) { Name = rewrittenName, AdditionalProperties = data.AdditionalProperties, RawRepresentation = data.RawRepresentation };
+            case ErrorContent error:
+                var message = RewriteText(error.Message, side, ref state);
+                var details = error.Details is { } d ? RewriteText(d, side, ref state) : null;
+                return ReferenceEquals(message, error.Message) && ReferenceEquals(details, error.Details)
+                    ? content
+                    : new ErrorContent(message) { Details = details, ErrorCode = error.ErrorCode, AdditionalProperties = error.AdditionalProperties, RawRepresentation = error.RawRepresentation };
             default:
                 return content;
+        }
+    }
+
+    /// <summary>
+    /// A tool result or argument with the actions applied, as the adapter will send it; <see langword="null"/> when
+    /// nothing changed. Strings and JSON are rewritten as they are, contents as contents, and any other object as the
+    /// JSON the adapter would write for it.
+    /// </summary>
+    private object? RewriteValue(object value, LlmContentSide side, ref PiiRequestState? state)
+    {
+        switch (value)
+        {
+            case string text:
+                var rewritten = RewriteText(text, side, ref state);
+                return ReferenceEquals(rewritten, text) ? null : rewritten;
+            case JsonElement json:
+                return RewriteJson(json, side, ref state);
+            case AIContent content:
+                var rewrittenContent = RewriteContent(content, side, ref state);
+                return ReferenceEquals(rewrittenContent, content) ? null : rewrittenContent;
+            case IEnumerable<AIContent> contents:
+                List<AIContent>? changed = null;
+                var list = contents as IReadOnlyList<AIContent> ?? [.. contents];
+                for (var i = 0; i < list.Count; i++)
+                {
+                    var result = RewriteContent(list[i], side, ref state);
+                    if (changed is null && !ReferenceEquals(result, list[i]))
+                    {
+                        changed = [.. list];
+                    }
+
+                    changed?[i] = result;
+                }
+
+                return changed;
+            default:
+                var serializer = AIJsonUtilities.DefaultOptions;
+                return RewriteJson(JsonSerializer.SerializeToElement(value, serializer.GetTypeInfo(value.GetType())), side, ref state);
         }
     }
 

@@ -5,7 +5,9 @@ namespace LlmFallback;
 
 /// <content>
 /// JSON tool results and arguments: <c>AIFunctionFactory</c> functions return their results as a <see cref="JsonElement"/>
-/// and provider adapters parse tool-call arguments into them, so their strings are rewritten at any depth.
+/// and provider adapters parse tool-call arguments into them, so their strings are rewritten at any depth, and so are
+/// property names (a dictionary keyed by e-mail address) and numbers (a card number held as a <see cref="long"/>): the
+/// provider reads them all. A changed number is written as a string.
 /// </content>
 public sealed partial class PiiRedactionChatClient
 {
@@ -15,7 +17,7 @@ public sealed partial class PiiRedactionChatClient
         // Each string is rewritten once (counts are taken as it is), then the value is written again only if one changed.
         List<(int Index, string Value)>? changes = null;
         var index = 0;
-        foreach (var value in LlmJson.Strings(element))
+        foreach (var value in LlmJson.Strings(element, namesAndNumbers: true))
         {
             var rewritten = RewriteText(value, side, ref state);
             if (!ReferenceEquals(rewritten, value))
@@ -47,7 +49,7 @@ public sealed partial class PiiRedactionChatClient
     {
         switch (element.ValueKind)
         {
-            case JsonValueKind.String:
+            case JsonValueKind.String or JsonValueKind.Number:
                 if (next < changes.Count && changes[next].Index == index)
                 {
                     writer.WriteStringValue(changes[next++].Value);
@@ -63,7 +65,8 @@ public sealed partial class PiiRedactionChatClient
                 writer.WriteStartObject();
                 foreach (var property in element.EnumerateObject())
                 {
-                    writer.WritePropertyName(property.Name);
+                    writer.WritePropertyName(next < changes.Count && changes[next].Index == index ? changes[next++].Value : property.Name);
+                    index++;
                     Write(property.Value, writer, changes, ref index, ref next);
                 }
 

@@ -34,6 +34,38 @@ public class PiiDetectorTests
     }
 
     [Theory]
+    [InlineData("card:4111 1111 1111 1111", "4111 1111 1111 1111", "CreditCard")]
+    [InlineData("card_number:4111111111111111", "4111111111111111", "CreditCard")]
+    [InlineData("Card no.4111-1111-1111-1111", "4111-1111-1111-1111", "CreditCard")]
+    [InlineData("card#5555555555554444", "5555555555554444", "CreditCard")]
+    [InlineData("IBAN:DE89 3704 0044 0532 0130 00", "DE89 3704 0044 0532 0130 00", "Iban")]
+    [InlineData("IBAN:GB29NWBK60161331926819", "GB29NWBK60161331926819", "Iban")]
+    [InlineData("<a href=\"tel:+1-415-555-2671\">", "+1-415-555-2671", "Phone")]
+    [InlineData("phone:+44 20 7946 0958", "+44 20 7946 0958", "Phone")]
+    [InlineData("Tel.+49 30 12345678", "+49 30 12345678", "Phone")]
+    [InlineData("ssn:123-45-6789", "123-45-6789", "UsSsn")]
+    public void Detect_ValueGluedToItsLabel_FindsTheValue(string text, string value, string type)
+    {
+        // A label glued to the value by ':', '.' or '#' (forms, logs, tel: links) made the token unrecognisable.
+        var match = Assert.Single(Detector.Detect(text));
+
+        Assert.Equal((type, value), (match.EntityType, text.Substring(match.Start, match.Length)));
+    }
+
+    [Theory]
+    [InlineData("call 0044 20 7946 0958", "0044 20 7946 0958")]
+    [InlineData("call 0049 30 12345678", "0049 30 12345678")]
+    [InlineData("call 00353 1 234 5678", "00353 1 234 5678")]
+    [InlineData("call 001 415 555 2671", "001 415 555 2671")]
+    public void Detect_InternationalPrefix00_IsAPhoneLikePlus(string text, string value)
+    {
+        // 00 is the international call prefix across Europe, written where E.164 writes '+'.
+        var match = Assert.Single(Detector.Detect(text));
+
+        Assert.Equal(("Phone", value), (match.EntityType, text.Substring(match.Start, match.Length)));
+    }
+
+    [Theory]
     [InlineData("Zoë wrote from zoe@example.com 📧 yesterday", "zoe@example.com")]
     [InlineData("📞+44 20 7946 0958", "+44 20 7946 0958")]
     [InlineData("カード 4111111111111111 です", "4111111111111111")]

@@ -12,6 +12,12 @@ internal static partial class NumberRecognizers
             return n is >= 8 and <= 15 && d[0] != '0' && (k > 1 || n >= 10) ? 0.75 : 0;
         }
 
+        // "0044 20 7946 0958": the international call prefix 00 where E.164 writes '+', a country code glued to it.
+        if (n is >= 10 and <= 17 && k > 1 && d[0] == '0' && d[1] == '0' && d[2] != '0' && g.Length(0) is >= 3 and <= 5 && sep != NumberGroup.Slash)
+        {
+            return 0.6;
+        }
+
         var parenArea = k >= 2 && (g.Separators[0] & NumberGroup.Paren) != 0 && g.Length(0) == 3;
         if (n == 10 && IsNanp(d))
         {

@@ -73,14 +73,12 @@ internal static partial class TokenRecognizers
         return state.Report(PiiKind.Url, urlStart, end, 0.6);
     }
 
-    private static void Ipv6(ref ScanState state, int start, int end)
+    private static bool Ipv6(ref ScanState state, int start, int end)
     {
         var token = state.Text[start..end];
         var colons = token.Count(':');
-        if (colons >= 2 && colons <= 8 && token.Length <= 45 && IPAddress.TryParse(token, out var address) && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)
-        {
-            state.Report(PiiKind.IpAddress, start, end, 0.7);
-        }
+        return colons >= 2 && colons <= 8 && token.Length <= 45 && IPAddress.TryParse(token, out var address) && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+            && state.Report(PiiKind.IpAddress, start, end, 0.7);
     }
 
     private static bool Ipv4(ref ScanState state, int start, int end)

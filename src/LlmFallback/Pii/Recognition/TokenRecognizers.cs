@@ -37,8 +37,8 @@ internal static partial class TokenRecognizers
 
         if (token.Contains(':'))
         {
-            Ipv6(ref state, start, end);
-            return end;
+            // "card:4111 1111 1111 1111", "tel:+1-415-555-2671", "IBAN:DE89…": the value after a label glued to it.
+            return Ipv6(ref state, start, end) || LabelEnd(token) == 0 ? end : Recognize(ref state, start + LabelEnd(token), end);
         }
 
         if (Ipv4(ref state, start, end))
@@ -57,7 +57,23 @@ internal static partial class TokenRecognizers
             return end;
         }
 
-        return NumberRecognizers.Recognize(ref state, start, end);
+        // "No.4111…", "Tel.+44…", "card#5555…": the same after a label glued by a dot or '#'.
+        return LabelEnd(token) is var label and > 0 ? Recognize(ref state, start + label, end) : NumberRecognizers.Recognize(ref state, start, end);
+    }
+
+    /// <summary>
+    /// Where a value starts after a word glued to it by ':', '.' or '#' (<c>card:</c>, <c>card_number:</c>, <c>Tel.</c>,
+    /// <c>no.</c>) when a digit, '+' or a capital follows; 0 when the token does not start with one.
+    /// </summary>
+    private static int LabelEnd(ReadOnlySpan<char> token)
+    {
+        var i = 0;
+        while (i < token.Length && (char.IsAsciiLetter(token[i]) || (i > 0 && token[i] is '_' or '-')))
+        {
+            i++;
+        }
+
+        return i > 0 && i + 1 < token.Length && token[i] is ':' or '.' or '#' && (char.IsAsciiDigit(token[i + 1]) || token[i + 1] == '+' || char.IsAsciiLetterUpper(token[i + 1])) ? i + 1 : 0;
     }
 
     private static bool Crypto(ref ScanState state, int start, int end)
