@@ -81,7 +81,7 @@ public sealed class AnthropicFailureClassifier : ILlmFailureClassifier
             return new LlmFailure(LlmFailureKind.ContentPolicy, status, retryAfter, type, exception);
         }
 
-        if (Contains(message, "credit balance is too low"))
+        if (Contains(message, "credit balance is too low") || Contains(message, "organization has been disabled"))
         {
             return new LlmFailure(LlmFailureKind.Authentication, status, retryAfter, type, exception);
         }
