@@ -81,7 +81,10 @@ public sealed class AnthropicFailureClassifier : ILlmFailureClassifier
             return new LlmFailure(LlmFailureKind.ContentPolicy, status, retryAfter, type, exception);
         }
 
-        if (Contains(message, "credit balance is too low") || Contains(message, "organization has been disabled"))
+        // The account cannot be served at all: no credit, disabled, or past its spend limit (that limit also comes as
+        // a 400 with only this text, without details.error_code).
+        if (Contains(message, "credit balance is too low") || Contains(message, "organization has been disabled")
+            || Contains(message, "reached your specified API usage limits"))
         {
             return new LlmFailure(LlmFailureKind.Authentication, status, retryAfter, type, exception);
         }
