@@ -6,7 +6,8 @@ namespace LlmFallback.Anthropic;
 /// <summary>
 /// Classifies the Anthropic SDK's exceptions: HTTP errors by status and <c>error.type</c> (529
 /// <c>overloaded_error</c>, 429 <c>rate_limit_error</c> with its <c>retry-after</c>, 401/403, 404
-/// <c>not_found_error</c>, 413 <c>request_too_large</c>, 400 "prompt is too long", 500 <c>api_error</c>),
+/// <c>not_found_error</c>, 413 <c>request_too_large</c>, 400 "prompt is too long" or "input length and
+/// <c>max_tokens</c> exceed context limit", 500 <c>api_error</c>),
 /// <c>error</c> events sent mid-stream, malformed responses, and I/O failures.
 /// </summary>
 /// <remarks>
@@ -80,9 +81,19 @@ public sealed class AnthropicFailureClassifier : ILlmFailureClassifier
             return new LlmFailure(LlmFailureKind.ContentPolicy, status, retryAfter, type, exception);
         }
 
-        if (Contains(message, "credit balance is too low"))
+        // The account cannot be served at all: no credit, disabled, or past its spend limit (that limit also comes as
+        // a 400 with only this text, without details.error_code).
+        if (Contains(message, "credit balance is too low") || Contains(message, "organization has been disabled")
+            || Contains(message, "reached your specified API usage limits"))
         {
             return new LlmFailure(LlmFailureKind.Authentication, status, retryAfter, type, exception);
+        }
+
+        if (Contains(message, "exceed context limit"))
+        {
+            // "input length and `max_tokens` exceed context limit: 178959 + 64000 > 200000, ...": the prompt fits but
+            // not with room for the answer. A larger window takes it, as it takes a prompt that is too long.
+            return new LlmFailure(LlmFailureKind.ContextLengthExceeded, status, retryAfter, type, exception);
         }
 
         return LlmFailureClassifier.FromHttpStatus(status, type, message, retryAfter, exception);

@@ -41,6 +41,28 @@ public sealed class AnthropicFallbackTests : IAsyncLifetime
         Assert.Single(_primary.Requests);
     }
 
+    [Theory]
+    [InlineData("This organization has been disabled.")]
+    [InlineData("You have reached your specified API usage limits. You will regain access on 2026-12-01 at 00:00 UTC.")]
+    public async Task Chain_PrimaryAccountStoppedWith400_IsolatesItAndFailsOverToSecondary(string message)
+    {
+        // A disabled account, or one past its monthly spend limit (the 400 form, without details.error_code), answers
+        // every request with this 400: no request of the caller's is at fault, and no wait or retry helps, so the
+        // provider leaves the rotation and the request goes to the next one.
+        await using var services = BuildChain(primaryRetries: 0);
+        _primary.Enqueue(WireScenario.Raw(
+            400,
+            "application/json",
+            $$"""{"type":"error","error":{"type":"invalid_request_error","message":"{{message}}"},"request_id":"req_011CErr"}"""));
+        _secondary.Enqueue(WireScenario.Text("from secondary"));
+
+        var response = await Fallback(services).GetResponseAsync([new(ChatRole.User, "Say hi")], cancellationToken: Token);
+
+        Assert.Equal("from secondary", response.Text);
+        Assert.Equal(LlmFailureKind.Authentication, response.GetLlmCallInfo()?.FallbackReason);
+        Assert.Equal(LlmCircuitState.Open, services.GetRequiredKeyedService<LlmProvider>("claude").GetHealth().State);
+    }
+
     [Fact]
     public async Task Chain_RateLimitedWithRetryAfter2_WaitsTwoSecondsOfFakeTimeThenRetries()
     {

@@ -164,6 +164,27 @@ public class GeminiFallbackChainTests : IAsyncLifetime
         Assert.Equal(withFile ? null : LlmFailureKind.ModelNotFound, sp.GetRequiredKeyedService<LlmProvider>("gem").GetHealth().LastFailureKind);
     }
 
+    [Fact]
+    public async Task GetResponseAsync_FileStillProcessing_IsTheRequestsMistakeAndLeavesTheProviderInRotation()
+    {
+        // A video or audio file used before the Files API finished processing it: a 400 FAILED_PRECONDITION, like a
+        // region or billing block, but about the request's file, which is ready seconds later.
+        var backup = new BackupClient();
+        using var sp = Build(b => b.AddProvider("backup", _ => backup), "gem", "backup");
+        _server.EnqueueJson(400, GeminiWireJson.Error(400, "FAILED_PRECONDITION", GeminiWireJson.FileNotActiveMessage));
+        var message = new ChatMessage(ChatRole.User, [new TextContent("Describe the clip."), new UriContent(new Uri("https://generativelanguage.googleapis.com/v1beta/files/2ezgg6w3mc1g"), "video/mp4")]);
+
+        var error = await Record.ExceptionAsync(() => sp.GetRequiredService<IChatClient>().GetResponseAsync([message], cancellationToken: Ct));
+
+        var health = sp.GetRequiredKeyedService<LlmProvider>("gem").GetHealth();
+        Assert.Equal(LlmCircuitState.Closed, health.State);
+        Assert.Equal(0, health.ConsecutiveFailures);
+        Assert.Equal(0, backup.Calls);
+        var surfaced = Assert.IsType<LlmProviderException>(error);
+        Assert.Equal(LlmFailureKind.BadRequest, surfaced.Kind);
+        Assert.Equal(GeminiErrors.FileNotActiveCode, surfaced.ErrorCode);
+    }
+
     private sealed class BackupClient : IChatClient
     {
         public int Calls { get; private set; }

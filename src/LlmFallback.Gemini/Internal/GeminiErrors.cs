@@ -11,6 +11,9 @@ internal static partial class GeminiErrors
     /// <summary>The error code of a request whose uploaded file is missing or not readable with this key: the request's fault, not the provider's.</summary>
     public const string FileNotFoundCode = "FILE_NOT_FOUND";
 
+    /// <summary>The error code of a request whose uploaded file is still being processed (not <c>ACTIVE</c> yet): the request's fault, not the provider's.</summary>
+    public const string FileNotActiveCode = "FILE_NOT_ACTIVE";
+
     public static async Task<LlmProviderException> FromResponseAsync(HttpResponseMessage response, string provider, string apiKey, TimeProvider timeProvider, bool hasFileData, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
@@ -83,7 +86,14 @@ internal static partial class GeminiErrors
         quotaGone |= message?.Contains("limit: 0", StringComparison.Ordinal) == true;
         var code = error?.Status;
         var kind = LlmFailureClassifier.FromHttpStatus(status, code, message, retryAfter).Kind;
-        if (IsAccountReason(reason) || string.Equals(code, "FAILED_PRECONDITION", StringComparison.Ordinal))
+        if (hasFileData && IsFileNotActive(message))
+        {
+            // "The File … is not in an ACTIVE state": a 400 FAILED_PRECONDITION about a file the request names that
+            // the Files API is still processing, not about the account. Not the provider's health.
+            kind = LlmFailureKind.BadRequest;
+            reason = FileNotActiveCode;
+        }
+        else if (IsAccountReason(reason) || string.Equals(code, "FAILED_PRECONDITION", StringComparison.Ordinal))
         {
             // API_KEY_INVALID comes as a 400 INVALID_ARGUMENT; FAILED_PRECONDITION means the API is not available to
             // this account (region, billing). Neither is the request's fault, and no retry will help.
@@ -128,6 +138,8 @@ internal static partial class GeminiErrors
     private static bool IsMissingFile(int status, string? message) =>
         (status == 404 && message?.Contains("models/", StringComparison.Ordinal) != true)
         || (status == 403 && message?.Contains("access the File", StringComparison.Ordinal) == true);
+
+    private static bool IsFileNotActive(string? message) => message?.Contains("not in an ACTIVE state", StringComparison.Ordinal) == true;
 
     private static bool IsTooLong(string? message) => message is not null
         && (message.Contains("context is too long", StringComparison.OrdinalIgnoreCase)

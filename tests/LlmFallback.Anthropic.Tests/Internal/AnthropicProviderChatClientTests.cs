@@ -133,16 +133,34 @@ public sealed partial class AnthropicProviderChatClientTests : AnthropicServerTe
     {
         await using var services = AnthropicTestServices.Build(Server.BaseAddress);
         Server.Enqueue(WireScenario.Error(WireError.RateLimited, retryAfter: "2"));
-        var client = Client(services);
 
-        var error = await Record.ExceptionAsync(() => stream
-            ? ReadAllAsync(client.GetStreamingResponseAsync([new(ChatRole.User, "Say hi")], cancellationToken: Token))
-            : client.GetResponseAsync([new(ChatRole.User, "Say hi")], cancellationToken: Token));
+        var error = await CallFailsAsync(Client(services), stream);
 
         var failure = Provider(services).Classify(error!);
         Assert.Equal(LlmFailureKind.RateLimited, failure.Kind);
         Assert.Equal(429, failure.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(2), failure.RetryAfter);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Call_InputPlusMaxTokensOverTheContextLimit_IsContextLengthExceeded(bool stream)
+    {
+        // The 400 the Messages API sends (Claude 3.7 and later) when the prompt fits but the prompt plus max_tokens does
+        // not: a model with a larger window takes the request, so it must fail over, not surface as a bad request.
+        await using var services = AnthropicTestServices.Build(Server.BaseAddress);
+        Server.Enqueue(WireScenario.Raw(
+            400,
+            "application/json",
+            """{"type":"error","error":{"type":"invalid_request_error","message":"input length and `max_tokens` exceed context limit: 178959 + 64000 > 200000, decrease input length or `max_tokens` and try again"},"request_id":"req_011CErr"}""",
+            ("request-id", "req_011CErr")));
+
+        var error = await CallFailsAsync(Client(services), stream);
+
+        var failure = Provider(services).Classify(error!);
+        Assert.Equal(LlmFailureKind.ContextLengthExceeded, failure.Kind);
+        Assert.Equal(400, failure.StatusCode);
     }
 
     [Fact]
@@ -284,6 +302,10 @@ public sealed partial class AnthropicProviderChatClientTests : AnthropicServerTe
     private static IChatClient Client(IServiceProvider services) => services.GetRequiredKeyedService<IChatClient>("claude");
 
     private static LlmProvider Provider(IServiceProvider services) => services.GetRequiredKeyedService<LlmProvider>("claude");
+
+    private static ValueTask<Exception?> CallFailsAsync(IChatClient client, bool stream) => Record.ExceptionAsync(() => stream
+        ? ReadAllAsync(client.GetStreamingResponseAsync([new(ChatRole.User, "Say hi")], cancellationToken: Token))
+        : client.GetResponseAsync([new(ChatRole.User, "Say hi")], cancellationToken: Token));
 
     private static async Task<List<ChatResponseUpdate>> ReadAllAsync(IAsyncEnumerable<ChatResponseUpdate> updates)
     {

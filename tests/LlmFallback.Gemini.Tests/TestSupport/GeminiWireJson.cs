@@ -149,6 +149,7 @@ internal static class GeminiWireJson
     public const string LocationMessage = "User location is not supported for the API use.";
     public const string FileNotFoundMessage = "Requested entity was not found.";
     public const string FilePermissionMessage = "You do not have permission to access the File 2ezgg6w3mc1g or it may not exist.";
+    public const string FileNotActiveMessage = "The File 2ezgg6w3mc1g is not in an ACTIVE state and usage is not allowed.";
     public const string InputContextTooLongMessage = "The input context is too long.";
     public const string PromptTooLargeMessage = "Your prompt (or context) is too large to be processed in time.";
 }
