@@ -26,6 +26,16 @@ public sealed class OpenAIModerationOptions
     /// <value>The default is empty.</value>
     public IDictionary<string, double> Thresholds { get; set; } = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Gets or sets a value indicating whether personal data is replaced by its type (<c>[EMAIL]</c>,
+    /// <c>[CREDIT_CARD]</c>) before the text leaves for OpenAI. The moderation endpoint is a provider like any other,
+    /// and no moderation category depends on the value of an e-mail address or a card number. Values are found by the
+    /// <see cref="PiiDetector"/> registered with <c>AddPiiRedaction</c> (its entity types, patterns and minimum
+    /// score), or by <see cref="PiiDetector.Default"/> when none is registered.
+    /// </summary>
+    /// <value>The default is <see langword="true"/>.</value>
+    public bool RedactPii { get; set; } = true;
+
     internal static void Validate(OpenAIModerationOptions options, string prefix, List<string> errors)
     {
         if (string.IsNullOrWhiteSpace(options.Model))

@@ -8,28 +8,33 @@ namespace LlmFallback.OpenAI;
 /// <summary>
 /// An <see cref="IModerationService"/> over OpenAI's moderation endpoint (<c>omni-moderation-latest</c>), through the
 /// official SDK with its retries off: the moderation stage's timeout and failure mode decide what a failure means.
+/// Personal data is replaced by its type before the text is sent (<see cref="OpenAIModerationOptions.RedactPii"/>).
 /// </summary>
 public sealed class OpenAIModerationService : IModerationService
 {
     private readonly ModerationClient _client;
     private readonly OpenAIModerationOptions _options;
+    private readonly PiiRedactor? _redactor;
 
     /// <summary>Initializes a new instance of the <see cref="OpenAIModerationService"/> class.</summary>
     /// <param name="client">The SDK client; build it with retries off (see <see cref="Create"/>).</param>
-    /// <param name="options">Thresholds; <see langword="null"/> for OpenAI's own flags.</param>
-    public OpenAIModerationService(ModerationClient client, OpenAIModerationOptions? options = null)
+    /// <param name="options">Thresholds and PII redaction; <see langword="null"/> for OpenAI's own flags, with personal data redacted.</param>
+    /// <param name="piiDetector">Finds the personal data replaced before sending; <see langword="null"/> for <see cref="PiiDetector.Default"/>.</param>
+    public OpenAIModerationService(ModerationClient client, OpenAIModerationOptions? options = null, PiiDetector? piiDetector = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         _client = client;
         _options = options ?? new OpenAIModerationOptions();
+        _redactor = _options.RedactPii ? new PiiRedactor(piiDetector) : null;
     }
 
     /// <summary>Makes the service from options: the SDK's retries and logging off, the key from options or the environment.</summary>
     /// <param name="options">The options.</param>
     /// <param name="httpClient">The HTTP client requests go through; <see langword="null"/> for the SDK's own.</param>
+    /// <param name="piiDetector">Finds the personal data replaced before sending; <see langword="null"/> for <see cref="PiiDetector.Default"/>.</param>
     /// <returns>The service.</returns>
     /// <exception cref="InvalidOperationException">No key is configured.</exception>
-    public static OpenAIModerationService Create(OpenAIModerationOptions options, HttpClient? httpClient = null)
+    public static OpenAIModerationService Create(OpenAIModerationOptions options, HttpClient? httpClient = null, PiiDetector? piiDetector = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var key = string.IsNullOrWhiteSpace(options.ApiKey) ? Environment.GetEnvironmentVariable(options.ApiKeyEnvironmentVariable) : options.ApiKey;
@@ -54,13 +59,18 @@ public sealed class OpenAIModerationService : IModerationService
             clientOptions.Endpoint = options.Endpoint;
         }
 
-        return new OpenAIModerationService(new ModerationClient(options.Model, new ApiKeyCredential(key), clientOptions), options);
+        return new OpenAIModerationService(new ModerationClient(options.Model, new ApiKeyCredential(key), clientOptions), options, piiDetector);
     }
 
     /// <inheritdoc/>
     public async ValueTask<LlmFallback.ModerationResult> ModerateAsync(string text, LlmContentSide side, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (_redactor is not null)
+        {
+            text = _redactor.Redact(text);
+        }
+
         global::OpenAI.Moderations.ModerationResult result;
         try
         {

@@ -18,7 +18,9 @@ public static class OpenAIModerationServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="OpenAIModerationService"/> as the <see cref="IModerationService"/> (a singleton), its options
     /// bound from <c>Moderation:OpenAI</c> under <paramref name="configuration"/> (the <c>Llm</c> section) and validated
-    /// at start. Use it with <c>AddModeration</c> and <c>UseModeration()</c>.
+    /// at start. Use it with <c>AddModeration</c> and <c>UseModeration()</c>. Text is sent with personal data replaced by
+    /// its type, found by the <see cref="PiiDetector"/> <c>AddPiiRedaction</c> registers (or the default detector);
+    /// <see cref="OpenAIModerationOptions.RedactPii"/> turns that off.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The <c>Llm</c> section, or <see langword="null"/>.</param>
@@ -46,7 +48,8 @@ public static class OpenAIModerationServiceCollectionExtensions
         services.AddLlmAudit();
         services.AddSingleton<IModerationService>(static sp => OpenAIModerationService.Create(
             sp.GetRequiredService<IOptions<OpenAIModerationOptions>>().Value,
-            sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName)));
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName),
+            sp.GetService<PiiDetector>()));
         return services;
     }
 

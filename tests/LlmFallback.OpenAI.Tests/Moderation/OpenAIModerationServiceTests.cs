@@ -146,6 +146,47 @@ public class OpenAIModerationServiceTests
     }
 
     [Fact]
+    public async Task ModerateAsync_PersonalData_IsReplacedByItsTypeBeforeTheTextLeaves()
+    {
+        await using var server = await ModerationLoopbackServer.StartAsync();
+
+        await Service(server).ModerateAsync("Refund card 4111 1111 1111 1111 to jane.roe@example.com or I will kill you.", LlmContentSide.Input, Ct);
+
+        Assert.Equal("Refund card [CREDIT_CARD] to [EMAIL] or I will kill you.", server.LastBody.GetProperty("input").GetString());
+    }
+
+    [Fact]
+    public async Task ModerateAsync_RedactPiiOff_SendsTheTextAsWritten()
+    {
+        await using var server = await ModerationLoopbackServer.StartAsync();
+
+        await Service(server, o => o.RedactPii = false).ModerateAsync("Mail jane.roe@example.com", LlmContentSide.Output, Ct);
+
+        Assert.Equal("Mail jane.roe@example.com", server.LastBody.GetProperty("input").GetString());
+    }
+
+    [Fact]
+    public async Task AddOpenAIModeration_WithPiiRedaction_UsesTheRegisteredDetector()
+    {
+        await using var server = await ModerationLoopbackServer.StartAsync();
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Llm:Moderation:OpenAI:ApiKey"] = "k",
+            ["Llm:Moderation:OpenAI:Endpoint"] = server.BaseAddress.ToString(),
+            ["Llm:Pii:Detection:Patterns:0:EntityType"] = "EmployeeId",
+            ["Llm:Pii:Detection:Patterns:0:Pattern"] = @"\bEMP-\d{6}\b",
+        }).Build();
+        await using var provider = new ServiceCollection()
+            .AddPiiRedaction(config.GetSection("Llm"))
+            .AddOpenAIModeration(config.GetSection("Llm"))
+            .BuildServiceProvider();
+
+        await provider.GetRequiredService<IModerationService>().ModerateAsync("EMP-123456 wrote jane.roe@example.com", LlmContentSide.Input, Ct);
+
+        Assert.Equal("[EMPLOYEE_ID] wrote [EMAIL]", server.LastBody.GetProperty("input").GetString());
+    }
+
+    [Fact]
     public void AddOpenAIModeration_InvalidOptions_FailNamingTheKeys()
     {
         using var provider = new ServiceCollection().AddOpenAIModeration(configure: o => { o.Model = " "; o.Thresholds["hate"] = 2; }).BuildServiceProvider();
@@ -180,6 +221,7 @@ public class OpenAIModerationServiceTests
 
         Assert.Equal(("omni-moderation-latest", (string?)null, "OPENAI_API_KEY", (Uri?)null), (options.Model, options.ApiKey, options.ApiKeyEnvironmentVariable, options.Endpoint));
         Assert.Empty(options.Thresholds);
+        Assert.True(options.RedactPii);
     }
 
     private sealed class ScriptedAnswer(string text) : IChatClient
