@@ -15,7 +15,8 @@ public sealed partial class LlmCallInfo
 
     /// <summary>
     /// Gets the usage the cancelled call of a hedged request reported, when its provider reported any before it was
-    /// cancelled. It is not part of the response's usage (only the answering call's is); metering can bill it apart.
+    /// cancelled. It is not part of the response's usage (only the answering call's is) and cost metering does not bill
+    /// it (metering prices the attempt that answered); it is counted against the cancelled call's provider token limit.
     /// </summary>
     public UsageDetails? HedgeUsage => _annotations?.HedgeUsage;
 }
