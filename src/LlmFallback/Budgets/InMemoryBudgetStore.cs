@@ -102,7 +102,7 @@ public sealed class InMemoryBudgetStore : ILlmBudgetStore
             while (true)
             {
                 held = Volatile.Read(ref _value);
-                if (held >= limit || held + nanos > limit)
+                if (held >= limit || (Int128)held + nanos > limit)
                 {
                     return false;
                 }

@@ -107,7 +107,9 @@ public sealed partial class InMemoryCostLedger : ICostLedger
         return new(keys);
     }
 
-    internal static long ToNanos(decimal? usd) => usd is { } v ? (long)decimal.Round(v * 1_000_000_000m, MidpointRounding.AwayFromZero) : 0;
+    /// <summary>US dollars in nano-dollars, saturated at the range of a long (about ±9.2 billion dollars) instead of throwing.</summary>
+    internal static long ToNanos(decimal? usd) =>
+        usd is { } v ? (long)decimal.Round(Math.Clamp(v, long.MinValue / 1_000_000_000m, long.MaxValue / 1_000_000_000m) * 1_000_000_000m, MidpointRounding.AwayFromZero) : 0;
 
     internal static decimal FromNanos(long nanos) => nanos / 1_000_000_000m;
 

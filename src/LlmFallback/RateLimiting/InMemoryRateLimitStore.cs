@@ -40,11 +40,11 @@ public sealed class InMemoryRateLimitStore : ILlmRateLimitStore, IDisposable
     {
         for (var i = 0; i < rules.Count; i++)
         {
-            if (!_limiter.Get(rules[i]).TryAcquire(rules[i].Permits, out var retryAfter))
+            if (!_limiter.TryAcquire(rules[i], rules[i].Permits, out var retryAfter))
             {
                 for (var j = 0; j < i; j++)
                 {
-                    _limiter.Get(rules[j]).Add(-rules[j].Permits);
+                    _limiter.Add(rules[j], -rules[j].Permits);
                 }
 
                 return new LlmRateLimitDecision(false, i, retryAfter);
@@ -58,7 +58,7 @@ public sealed class InMemoryRateLimitStore : ILlmRateLimitStore, IDisposable
     {
         for (var i = 0; i < rules.Count; i++)
         {
-            _limiter.Get(rules[i]).Add(rules[i].Permits);
+            _limiter.Add(rules[i], rules[i].Permits);
         }
     }
 }

@@ -19,6 +19,9 @@ public sealed partial class LlmTokenBucketRateLimiter : RateLimiter
 
     /// <summary>The most debt the bucket keeps (about 14,600 years): far enough below a long that times in ticks never wrap.</summary>
     private const long MaxMicros = long.MaxValue / MicrosPerTick / 2;
+
+    /// <summary>The state of a bucket retired by <see cref="TryRetire"/>: nothing is taken from or added to it any more.</summary>
+    private const long Retired = long.MinValue;
     private static readonly RateLimitLease Acquired = new Lease(true, null);
 
     private readonly TimeProvider _time;
@@ -61,7 +64,7 @@ public sealed partial class LlmTokenBucketRateLimiter : RateLimiter
         {
             var now = Now();
             var tat = Volatile.Read(ref _tat);
-            return tat <= now ? TimeSpan.FromTicks((now - tat) * MicrosPerTick) : null;
+            return tat <= now && tat != Retired ? TimeSpan.FromTicks((now - tat) * MicrosPerTick) : null;
         }
     }
 
@@ -81,12 +84,30 @@ public sealed partial class LlmTokenBucketRateLimiter : RateLimiter
     public bool TryAcquire(long permits, out TimeSpan retryAfter)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(permits);
+        return TryAcquire(permits, out retryAfter, out _);
+    }
+
+    /// <summary>Adds <paramref name="permits"/> whatever the bucket holds (it may go into debt), or gives them back when negative.</summary>
+    /// <param name="permits">The permits to take; negative to return permits (never beyond a full bucket).</param>
+    public void Add(long permits) => TryAdd(permits);
+
+    /// <summary>As <see cref="TryAcquire(long, out TimeSpan)"/>; <paramref name="retired"/> when the bucket was retired (nothing taken, refused or counted).</summary>
+    internal bool TryAcquire(long permits, out TimeSpan retryAfter, out bool retired)
+    {
         var cost = Cost(permits);
         var check = Cost(Math.Min(permits, _limit));
         while (true)
         {
             var now = Now();
             var tat = Volatile.Read(ref _tat);
+            if (tat == Retired)
+            {
+                retired = true;
+                retryAfter = TimeSpan.Zero;
+                return false;
+            }
+
+            retired = false;
             var start = Math.Max(tat, now);
             if (start + check - now > _windowMicros)
             {
@@ -104,13 +125,12 @@ public sealed partial class LlmTokenBucketRateLimiter : RateLimiter
         }
     }
 
-    /// <summary>Takes <paramref name="permits"/> whatever the bucket holds (it may go into debt), or gives them back when negative.</summary>
-    /// <param name="permits">The permits to take; negative to return permits (never beyond a full bucket).</param>
-    public void Add(long permits)
+    /// <summary>As <see cref="Add"/>; <see langword="false"/> when the bucket was retired (nothing added).</summary>
+    internal bool TryAdd(long permits)
     {
         if (permits == 0)
         {
-            return;
+            return true;
         }
 
         var cost = Cost(Math.Abs(permits));
@@ -118,17 +138,37 @@ public sealed partial class LlmTokenBucketRateLimiter : RateLimiter
         {
             var now = Now();
             var tat = Volatile.Read(ref _tat);
+            if (tat == Retired)
+            {
+                return false;
+            }
+
             var next = permits > 0 ? Math.Min(Math.Max(tat, now) + cost, MaxMicros) : Math.Max(tat - cost, now);
             if (next == tat || Interlocked.CompareExchange(ref _tat, next, tat) == tat)
             {
-                return;
+                return true;
             }
         }
     }
 
+    /// <summary>
+    /// Retires the bucket if it has been full for a whole window (it then behaves exactly like a new one), in the same
+    /// compare-and-swap as every take: a take that won keeps the bucket, a take that lost sees it retired and must look
+    /// its bucket up again, so no permit lands in a bucket its owner has forgotten.
+    /// </summary>
+    internal bool TryRetire()
+    {
+        var now = Now();
+        var tat = Volatile.Read(ref _tat);
+        return tat != Retired && now - tat >= _windowMicros && Interlocked.CompareExchange(ref _tat, Retired, tat) == tat;
+    }
+
+    /// <summary>The lease of a take: acquired, or refused with <paramref name="retryAfter"/>.</summary>
+    internal static RateLimitLease LeaseFor(bool acquired, TimeSpan retryAfter) => acquired ? Acquired : new Lease(false, retryAfter);
+
     /// <inheritdoc />
     protected override RateLimitLease AttemptAcquireCore(int permitCount) =>
-        TryAcquire(permitCount, out var retryAfter) ? Acquired : new Lease(false, retryAfter);
+        LeaseFor(TryAcquire(permitCount, out var retryAfter), retryAfter);
 
     /// <inheritdoc />
     protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
@@ -155,7 +195,8 @@ public sealed partial class LlmTokenBucketRateLimiter : RateLimiter
 
     private long Available(long now)
     {
-        var debt = Math.Max(Volatile.Read(ref _tat) - now, 0);
+        var tat = Volatile.Read(ref _tat);
+        var debt = tat == Retired ? 0 : Math.Max(tat - now, 0);
         return (long)Int128.Clamp((Int128)(_windowMicros - debt) * _limit / _windowMicros, 0, _limit);
     }
 }

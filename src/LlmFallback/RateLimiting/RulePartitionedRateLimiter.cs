@@ -32,12 +32,51 @@ internal sealed class RulePartitionedRateLimiter : PartitionedRateLimiter<LlmRat
             _time);
     }
 
+    /// <summary>Takes <paramref name="permits"/> from the rule's bucket (looked up again if the sweep retired the one found).</summary>
+    public bool TryAcquire(in LlmRateLimitRule rule, long permits, out TimeSpan retryAfter)
+    {
+        while (true)
+        {
+            var limiter = Get(rule);
+            var acquired = limiter.TryAcquire(permits, out retryAfter, out var retired);
+            if (!retired)
+            {
+                return acquired;
+            }
+
+            Forget(rule, limiter);
+        }
+    }
+
+    /// <summary>Adds <paramref name="permits"/> to the rule's bucket (looked up again if the sweep retired the one found).</summary>
+    public void Add(in LlmRateLimitRule rule, long permits)
+    {
+        while (true)
+        {
+            var limiter = Get(rule);
+            if (limiter.TryAdd(permits))
+            {
+                return;
+            }
+
+            Forget(rule, limiter);
+        }
+    }
+
     public override RateLimiterStatistics? GetStatistics(LlmRateLimitRule resource) => Get(resource).GetStatistics();
 
-    protected override RateLimitLease AttemptAcquireCore(LlmRateLimitRule resource, int permitCount) => Get(resource).AttemptAcquire(permitCount);
+    protected override RateLimitLease AttemptAcquireCore(LlmRateLimitRule resource, int permitCount) =>
+        LlmTokenBucketRateLimiter.LeaseFor(TryAcquire(resource, permitCount, out var retryAfter), retryAfter);
 
-    protected override ValueTask<RateLimitLease> AcquireAsyncCore(LlmRateLimitRule resource, int permitCount, CancellationToken cancellationToken) =>
-        Get(resource).AcquireAsync(permitCount, cancellationToken);
+    protected override ValueTask<RateLimitLease> AcquireAsyncCore(LlmRateLimitRule resource, int permitCount, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return new(AttemptAcquireCore(resource, permitCount));
+    }
+
+    /// <summary>Removes a retired bucket if the sweep has not yet (only that bucket: a new one may already be there).</summary>
+    private void Forget(in LlmRateLimitRule rule, LlmTokenBucketRateLimiter retired) =>
+        _limiters.TryRemove(new KeyValuePair<(string, long, long), LlmTokenBucketRateLimiter>((rule.Key, rule.PermitLimit, rule.Window.Ticks), retired));
 
     private void SweepIfDue()
     {
@@ -48,12 +87,13 @@ internal sealed class RulePartitionedRateLimiter : PartitionedRateLimiter<LlmRat
             return;
         }
 
-        // A bucket that has been full for a whole window behaves exactly like a new one: forget it.
-        foreach (var (key, limiter) in _limiters)
+        // A bucket that has been full for a whole window behaves exactly like a new one: retire it (a request holding
+        // it then looks again) and forget that bucket only.
+        foreach (var pair in _limiters)
         {
-            if (limiter.IdleDuration is { } idle && idle >= limiter.Window)
+            if (pair.Value.TryRetire())
             {
-                _limiters.TryRemove(key, out _);
+                _limiters.TryRemove(pair);
             }
         }
     }

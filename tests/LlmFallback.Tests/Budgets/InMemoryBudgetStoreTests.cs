@@ -34,6 +34,19 @@ public sealed class InMemoryBudgetStoreTests
     }
 
     [Fact]
+    public async Task TryReserveAsync_LimitBeyondTheNanoDollarRange_IsEffectivelyUnlimitedInsteadOfThrowing()
+    {
+        // A positive limit passes validation whatever its size; ten billion dollars (an "unlimited" plan) is more
+        // nano-dollars than a long holds, and the store threw OverflowException on every request of that id.
+        var store = new InMemoryBudgetStore(_time);
+        LlmBudgetCounter[] counters = [Counter("a", 10_000_000_000m)];
+
+        Assert.True((await store.TryReserveAsync(counters, 5m, Ct)).IsGranted);
+        Assert.False((await store.TryReserveAsync(counters, decimal.MaxValue, Ct)).IsGranted);
+        Assert.Equal(5m, await store.GetSpentAsync(counters[0], Ct));
+    }
+
+    [Fact]
     public async Task AddAsync_NegativeAmount_ReleasesAReservation()
     {
         var store = new InMemoryBudgetStore(_time);
