@@ -6,13 +6,13 @@ namespace LlmFallback;
 /// <summary>How a stream a stage passed through ended.</summary>
 internal enum StreamOutcome
 {
-    /// <summary>The caller stopped enumerating before the end.</summary>
+    /// <summary>The caller stopped enumerating before the end, or cancelled after output had reached it.</summary>
     Abandoned,
 
     /// <summary>The stream ended normally.</summary>
     Completed,
 
-    /// <summary>The stream threw (a provider failure or a cancellation).</summary>
+    /// <summary>The stream threw (a provider failure, or a cancellation before any output reached the caller).</summary>
     Failed,
 }
 
@@ -43,6 +43,7 @@ internal static class ObservedStream
     {
         var observation = new StreamObservation();
         IAsyncEnumerator<ChatResponseUpdate>? enumerator = null;
+        var delivered = false;
         try
         {
             while (true)
@@ -55,6 +56,13 @@ internal static class ObservedStream
                         observation.Outcome = StreamOutcome.Completed;
                         break;
                     }
+                }
+                catch (OperationCanceledException) when (delivered && cancellationToken.IsCancellationRequested)
+                {
+                    // The caller gave up after output reached it: the provider billed an unknown part, as when the
+                    // caller stops reading. Counting it a failure would refund a caller who cancels near every end.
+                    observation.Outcome = StreamOutcome.Abandoned;
+                    throw;
                 }
                 catch
                 {
@@ -78,6 +86,7 @@ internal static class ObservedStream
                     annotate?.Invoke(info);
                 }
 
+                delivered = true;
                 yield return update;
             }
         }

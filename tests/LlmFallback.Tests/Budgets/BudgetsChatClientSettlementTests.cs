@@ -125,6 +125,63 @@ public sealed class BudgetsChatClientSettlementTests : BudgetsTestBase
         Assert.Equal(0m, await _store.GetSpentAsync(Counter(LlmBudgetScope.Tenant, "acme", new LlmBudgetLimits { Daily = 1m }), Ct));
     }
 
+    [Fact]
+    public async Task GetStreamingResponseAsync_CallerCancelsAfterOutput_KeepsTheEstimateLikeAStreamItStoppedReading()
+    {
+        var limits = new LlmBudgetLimits { Daily = 1m };
+        var inner = new FakeChatClient("p") { OnGetStreamingResponse = (_, _, ct) => OutputThenSilence(ct) };
+        using var client = Client(inner, o => o.PerTenant.Daily = 1m);
+
+        await foreach (var _ in client.GetStreamingResponseAsync(Prompt(), Request(), Ct))
+        {
+            break;
+        }
+
+        var stoppedReading = await _store.GetSpentAsync(Counter(LlmBudgetScope.Tenant, "acme", limits), Ct);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var _ in client.GetStreamingResponseAsync(Prompt(), Request(), cts.Token))
+            {
+                await cts.CancelAsync();
+            }
+        });
+
+        Assert.True(stoppedReading > 0m);
+        Assert.Equal(2 * stoppedReading, await _store.GetSpentAsync(Counter(LlmBudgetScope.Tenant, "acme", limits), Ct));
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_CallerCancelsBeforeAnyOutput_ReleasesTheReservation()
+    {
+        var inner = new FakeChatClient("p") { OnGetStreamingResponse = (_, _, ct) => Silence(ct) };
+        using var client = Client(inner, o => o.PerTenant.Daily = 1m);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        var reading = Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var _ in client.GetStreamingResponseAsync(Prompt(), Request(), cts.Token))
+            {
+            }
+        });
+        await cts.CancelAsync();
+        await reading;
+
+        Assert.Equal(0m, await _store.GetSpentAsync(Counter(LlmBudgetScope.Tenant, "acme", new LlmBudgetLimits { Daily = 1m }), Ct));
+    }
+
+    private static async IAsyncEnumerable<ChatResponseUpdate> OutputThenSilence([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        yield return new ChatResponseUpdate(ChatRole.Assistant, "Hello");
+        await Task.Delay(Timeout.Infinite, ct);
+    }
+
+    private static async IAsyncEnumerable<ChatResponseUpdate> Silence([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await Task.Delay(Timeout.Infinite, ct);
+        yield break;
+    }
+
     /// <summary>An audit sink whose write is cancelled: the caller's token fires while it writes.</summary>
     private sealed class CancellingAuditSink(CancellationTokenSource cts) : IAuditSink
     {

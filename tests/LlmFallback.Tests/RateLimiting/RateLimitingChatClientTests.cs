@@ -132,6 +132,40 @@ public sealed class RateLimitingChatClientTests : IDisposable
     }
 
     [Fact]
+    public async Task GetStreamingResponseAsync_CallerCancelsAfterOutput_KeepsItsTokensCharged()
+    {
+        var calls = 0;
+        var inner = new FakeChatClient("p") { OnGetStreamingResponse = (_, _, ct) => calls++ == 0 ? OutputThenSilence(ct) : OutputThenSilence(CancellationToken.None).Take(1) };
+        var prompt = LlmTokenCounter.ForModel("gpt-4o").CountTokens(Prompt());
+        using var client = Client(inner, o => o.PerUser.TokensPerMinute = prompt);
+        var request = new ChatOptions { ModelId = "gpt-4o" }.WithUser("u");
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var _ in client.GetStreamingResponseAsync(Prompt(), request, cts.Token))
+            {
+                await cts.CancelAsync();
+            }
+        });
+
+        // The provider produced output for it: like a stream the caller stops reading, its estimate stays charged.
+        Assert.Equal(1, calls);
+        await Assert.ThrowsAsync<RateLimitedException>(async () =>
+        {
+            await foreach (var _ in client.GetStreamingResponseAsync(Prompt(), request, Ct))
+            {
+            }
+        });
+    }
+
+    private static async IAsyncEnumerable<ChatResponseUpdate> OutputThenSilence([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        yield return new ChatResponseUpdate(ChatRole.Assistant, "Hello");
+        await Task.Delay(Timeout.Infinite, ct);
+    }
+
+    [Fact]
     public async Task GetStreamingResponseAsync_LeftStreamWhoseDisposeThrows_StillChargesTheStreamedUsage()
     {
         var usage = new ChatResponseUpdate { Contents = [new UsageContent(Usage(300, 700))] };
