@@ -138,6 +138,41 @@ public sealed class CacheKeysTests
     }
 
     [Fact]
+    public void Compute_RawRepresentationFactory_NotCacheable()
+    {
+        // A factory is a delegate: what it puts on the SDK's request (reasoning effort, logit bias, a JSON schema) cannot
+        // be keyed, so two requests differing only in it shared one answer.
+        static CacheRequest With(Func<IChatClient, object?>? factory) =>
+            CacheKeys.Compute([new ChatMessage(ChatRole.User, "q")], new ChatOptions { RawRepresentationFactory = factory }, Defaults, null);
+
+        Assert.False(With(_ => "effort=high").IsCacheable);
+        Assert.True(With(null).IsCacheable);
+    }
+
+    [Fact]
+    public void Compute_RawRepresentationFactoryWithCacheKey_CacheableAndKeyedByTheCallersKey()
+    {
+        static string? Key(string? factoryKey, bool factory = true)
+        {
+            var options = new ChatOptions { RawRepresentationFactory = factory ? _ => null : null };
+            if (factoryKey is not null)
+            {
+                options.WithCacheRawRepresentationKey(factoryKey);
+            }
+
+            return CacheKeys.Compute([new ChatMessage(ChatRole.User, "q")], options, Defaults, null).ExactKey;
+        }
+
+        Assert.NotNull(Key("effort=high"));
+        Assert.Equal(Key("effort=high"), Key("effort=high"));
+        Assert.NotEqual(Key("effort=high"), Key("effort=low"));
+        Assert.NotEqual(Key(null, factory: false), Key("effort=high"));
+
+        // Without a factory the key describes nothing sent, so it changes nothing.
+        Assert.Equal(Key(null, factory: false), Key("effort=high", factory: false));
+    }
+
+    [Fact]
     public void Compute_StateOnTheServer_NotCacheable()
     {
         Assert.False(CacheKeys.Compute([new ChatMessage(ChatRole.User, "q")], new ChatOptions { ConversationId = "c" }, Defaults, null).IsCacheable);

@@ -37,6 +37,12 @@ internal static partial class CacheKeys
         }
 
         w.Bool(19, o.AllowMultipleToolCalls ?? true);
+        if (o.RawRepresentationFactory is not null)
+        {
+            // The caller's description of what the factory sets (the request is not cacheable without one).
+            w.String(33, o.GetCacheRawRepresentationKey());
+        }
+
         if (o.StopSequences is { } stops)
         {
             for (var i = 0; i < stops.Count; i++)
