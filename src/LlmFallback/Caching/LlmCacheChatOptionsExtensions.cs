@@ -12,6 +12,7 @@ public static class LlmCacheChatOptionsExtensions
     internal const string NoStoreKey = "llmfallback.cache.no_store";
     internal const string NamespaceKey = "llmfallback.cache.namespace";
     internal const string TagsKey = "llmfallback.cache.tags";
+    internal const string RawRepresentationKey = "llmfallback.cache.raw_representation_key";
 
     private static readonly object True = true;
 
@@ -56,6 +57,24 @@ public static class LlmCacheChatOptionsExtensions
         return Set(options, TagsKey, tags.Clone());
     }
 
+    /// <summary>
+    /// Lets a request with a <see cref="ChatOptions.RawRepresentationFactory"/> be cached. A factory is a delegate, so the
+    /// cache cannot tell what it sets on the provider's request (reasoning effort, logit bias, a JSON schema...), and
+    /// without this such a request is neither looked up nor stored. <paramref name="key"/> stands for what the factory
+    /// sets and becomes part of the cache key: give requests whose factories set the same thing the same key, and
+    /// requests whose factories set anything different different keys.
+    /// </summary>
+    /// <param name="options">The options, changed in place.</param>
+    /// <param name="key">What the factory sets, for example <c>"effort=high"</c>.</param>
+    /// <returns><paramref name="options"/>, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is <see langword="null"/> or blank.</exception>
+    public static ChatOptions WithCacheRawRepresentationKey(this ChatOptions options, string key)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(key);
+        return Set(options, RawRepresentationKey, key);
+    }
+
     /// <summary>Gets a value indicating whether <see cref="WithNoCache"/> was set.</summary>
     /// <param name="options">The options, or <see langword="null"/>.</param>
     /// <returns><see langword="true"/> if the lookup is skipped.</returns>
@@ -70,6 +89,11 @@ public static class LlmCacheChatOptionsExtensions
     /// <param name="options">The options, or <see langword="null"/>.</param>
     /// <returns>The namespace, or <see langword="null"/>.</returns>
     public static string? GetCacheNamespace(this ChatOptions? options) => Get(options, NamespaceKey) as string;
+
+    /// <summary>Gets the key set by <see cref="WithCacheRawRepresentationKey"/>.</summary>
+    /// <param name="options">The options, or <see langword="null"/>.</param>
+    /// <returns>The key, or <see langword="null"/>.</returns>
+    public static string? GetCacheRawRepresentationKey(this ChatOptions? options) => Get(options, RawRepresentationKey) as string;
 
     /// <summary>Gets the tags set by <see cref="WithCacheTags"/>.</summary>
     /// <param name="options">The options, or <see langword="null"/>.</param>

@@ -126,6 +126,57 @@ public sealed class CacheKeysTests
     }
 
     [Fact]
+    public void Compute_SignedOrRedactedReasoning_KeyedByItsProtectedData()
+    {
+        // Encrypted or redacted reasoning (Anthropic's signature and redacted thinking, OpenAI's encrypted content,
+        // Gemini's thought signature) goes back to the provider with the history and the model reasons on from it.
+        static string? With(string? protectedData) => CacheKeys.Compute(
+            [new ChatMessage(ChatRole.User, "q"), new ChatMessage(ChatRole.Assistant, [new TextReasoningContent(string.Empty) { ProtectedData = protectedData }, new TextContent("a")]), new ChatMessage(ChatRole.User, "more")],
+            null,
+            Defaults,
+            null).ExactKey;
+
+        Assert.NotEqual(With("redacted-1"), With("redacted-2"));
+        Assert.NotEqual(With(null), With("redacted-1"));
+    }
+
+    [Fact]
+    public void Compute_FileName_ChangesTheKey()
+    {
+        // The name of an attached file is sent to the model with its bytes (a file's name, a Gemini attachment's display name).
+        static string? With(string? name) => CacheKeys.Compute(
+            [new ChatMessage(ChatRole.User, [new TextContent("Which file is this?"), new DataContent(new byte[] { 1, 2, 3 }, "application/pdf") { Name = name }])],
+            null,
+            Defaults,
+            null).ExactKey;
+
+        Assert.NotEqual(With("q3-report.pdf"), With("q4-report.pdf"));
+        Assert.NotEqual(With(null), With("q3-report.pdf"));
+    }
+
+    [Fact]
+    public void Compute_ToolAdditionalProperties_ChangeTheKeyOrMakeTheRequestUncacheable()
+    {
+        // A tool's own properties reach the provider: "strictJsonSchema" turns on constrained decoding of its arguments.
+        static CacheRequest With(object? strict) => CacheKeys.Compute(
+            [new ChatMessage(ChatRole.User, "q")],
+            new ChatOptions
+            {
+                Tools = [AIFunctionFactory.Create(() => 1, new AIFunctionFactoryOptions
+                {
+                    Name = "lookup",
+                    AdditionalProperties = strict is null ? null : new Dictionary<string, object?> { ["strictJsonSchema"] = strict },
+                })],
+            },
+            Defaults,
+            null);
+
+        Assert.NotEqual(With(true).ExactKey, With(false).ExactKey);
+        Assert.NotEqual(With(null).ExactKey, With(true).ExactKey);
+        Assert.False(With(new object()).IsCacheable);
+    }
+
+    [Fact]
     public void Compute_HostedTool_NotCacheable()
     {
         // A hosted tool's identity is more than its name (an MCP server's address, a file search's inputs) and its
@@ -135,6 +186,41 @@ public sealed class CacheKeysTests
         Assert.False(With(new HostedMcpServerTool("crm", "https://crm-a.example/mcp")).IsCacheable);
         Assert.False(With(new HostedWebSearchTool()).IsCacheable);
         Assert.True(With(AIFunctionFactory.Create(() => 42, "answer")).IsCacheable);
+    }
+
+    [Fact]
+    public void Compute_RawRepresentationFactory_NotCacheable()
+    {
+        // A factory is a delegate: what it puts on the SDK's request (reasoning effort, logit bias, a JSON schema) cannot
+        // be keyed, so two requests differing only in it shared one answer.
+        static CacheRequest With(Func<IChatClient, object?>? factory) =>
+            CacheKeys.Compute([new ChatMessage(ChatRole.User, "q")], new ChatOptions { RawRepresentationFactory = factory }, Defaults, null);
+
+        Assert.False(With(_ => "effort=high").IsCacheable);
+        Assert.True(With(null).IsCacheable);
+    }
+
+    [Fact]
+    public void Compute_RawRepresentationFactoryWithCacheKey_CacheableAndKeyedByTheCallersKey()
+    {
+        static string? Key(string? factoryKey, bool factory = true)
+        {
+            var options = new ChatOptions { RawRepresentationFactory = factory ? _ => null : null };
+            if (factoryKey is not null)
+            {
+                options.WithCacheRawRepresentationKey(factoryKey);
+            }
+
+            return CacheKeys.Compute([new ChatMessage(ChatRole.User, "q")], options, Defaults, null).ExactKey;
+        }
+
+        Assert.NotNull(Key("effort=high"));
+        Assert.Equal(Key("effort=high"), Key("effort=high"));
+        Assert.NotEqual(Key("effort=high"), Key("effort=low"));
+        Assert.NotEqual(Key(null, factory: false), Key("effort=high"));
+
+        // Without a factory the key describes nothing sent, so it changes nothing.
+        Assert.Equal(Key(null, factory: false), Key("effort=high", factory: false));
     }
 
     [Fact]

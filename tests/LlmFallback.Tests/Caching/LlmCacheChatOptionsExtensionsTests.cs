@@ -5,12 +5,13 @@ public sealed class LlmCacheChatOptionsExtensionsTests
     [Fact]
     public void WithAndGet_RoundTrip()
     {
-        var options = new ChatOptions().WithNoCache().WithNoStore().WithCacheNamespace("docs").WithCacheTags("a", "b");
+        var options = new ChatOptions().WithNoCache().WithNoStore().WithCacheNamespace("docs").WithCacheTags("a", "b").WithCacheRawRepresentationKey("effort=high");
 
         Assert.True(options.GetNoCache());
         Assert.True(options.GetNoStore());
         Assert.Equal("docs", options.GetCacheNamespace());
         Assert.Equal(["a", "b"], options.GetCacheTags());
+        Assert.Equal("effort=high", options.GetCacheRawRepresentationKey());
     }
 
     [Fact]
@@ -22,6 +23,7 @@ public sealed class LlmCacheChatOptionsExtensionsTests
         Assert.False(new ChatOptions().GetNoStore());
         Assert.Null(none.GetCacheNamespace());
         Assert.Empty(new ChatOptions().GetCacheTags());
+        Assert.Null(none.GetCacheRawRepresentationKey());
     }
 
     [Fact]
@@ -44,5 +46,7 @@ public sealed class LlmCacheChatOptionsExtensionsTests
         Assert.Throws<ArgumentNullException>("tags", () => new ChatOptions().WithCacheTags(null!));
         Assert.Throws<ArgumentException>("tags", () => new ChatOptions().WithCacheTags("ok", " "));
         Assert.Throws<ArgumentNullException>("options", () => LlmCacheChatOptionsExtensions.WithCacheTags(null!, "x"));
+        Assert.Throws<ArgumentNullException>("options", () => LlmCacheChatOptionsExtensions.WithCacheRawRepresentationKey(null!, "x"));
+        Assert.Throws<ArgumentException>("key", () => new ChatOptions().WithCacheRawRepresentationKey(" "));
     }
 }

@@ -45,6 +45,34 @@ public sealed class LlmCachingChatClientNeverStoreTests
         Assert.IsType<FunctionCallContent>(Assert.Single(hit.Messages[0].Contents));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task CachedToolCall_UnderFunctionInvocation_IsInvokedOnEveryHit(bool streaming)
+    {
+        // FunctionInvokingChatClient marks the calls it has run InformationalOnly. The stored call was the very instance
+        // the caller received, so the mark reached the cache and every later hit came back as a call to be ignored:
+        // the function never ran again and the caller got the bare tool-call answer.
+        using var f = new CacheFixture();
+        f.Upstream.Respond = n => n == 1
+            ? new ChatResponse(new ChatMessage(ChatRole.Assistant, [new FunctionCallContent("c1", "lookup", new Dictionary<string, object?> { ["x"] = "1" })])) { FinishReason = ChatFinishReason.ToolCalls }
+            : CountingClient.Answer("done");
+        using var cache = f.Client(new LlmCachingOptions { CacheToolCalls = true });
+        using var invoking = new FunctionInvokingChatClient(cache);
+        var invoked = 0;
+        var options = new ChatOptions { Tools = [AIFunctionFactory.Create((string x) => { invoked++; return "r" + x; }, "lookup")] };
+        async Task<ChatResponse> Ask() => streaming
+            ? await invoking.GetStreamingResponseAsync("q", options, Ct).ToChatResponseAsync(Ct)
+            : await invoking.GetResponseAsync("q", options, Ct);
+
+        var first = await Ask();
+        var second = await Ask();
+
+        Assert.Equal(("done", "done"), (first.Text, second.Text));
+        Assert.Equal(2, invoked);
+        Assert.Equal(2, f.Upstream.Calls);
+    }
+
     [Fact]
     public async Task GetResponseAsync_UpstreamThrows_NothingStoredAndNextCallGoesUpstream()
     {

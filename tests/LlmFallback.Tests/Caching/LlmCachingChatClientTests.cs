@@ -47,6 +47,37 @@ public sealed class LlmCachingChatClientTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_RequestsDifferingOnlyInRawRepresentationFactory_NeitherLookedUpNorStored()
+    {
+        using var f = new CacheFixture();
+        using var client = f.Client();
+        await client.GetResponseAsync("q", cancellationToken: Ct);
+
+        var low = await client.GetResponseAsync("q", new ChatOptions { RawRepresentationFactory = _ => "effort=low" }, Ct);
+        var high = await client.GetResponseAsync("q", new ChatOptions { RawRepresentationFactory = _ => "effort=high" }, Ct);
+
+        Assert.Equal(("answer 2", "answer 3"), (low.Text, high.Text));
+        Assert.False(high.GetLlmCallInfo()?.CacheHit ?? false);
+        Assert.Equal(3, f.Upstream.Calls);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_RawRepresentationFactoryWithCacheKey_CachedPerKey()
+    {
+        using var f = new CacheFixture();
+        using var client = f.Client();
+        static ChatOptions Effort(string effort) => new ChatOptions { RawRepresentationFactory = _ => effort }.WithCacheRawRepresentationKey("effort=" + effort);
+
+        var high = await client.GetResponseAsync("q", Effort("high"), Ct);
+        var low = await client.GetResponseAsync("q", Effort("low"), Ct);
+        var highAgain = await client.GetResponseAsync("q", Effort("high"), Ct);
+
+        Assert.Equal(("answer 1", "answer 2", "answer 1"), (high.Text, low.Text, highAgain.Text));
+        Assert.True(highAgain.GetLlmCallInfo()?.CacheHit);
+        Assert.Equal(2, f.Upstream.Calls);
+    }
+
+    [Fact]
     public async Task GetResponseAsync_Hit_ReturnsACopyTheCallerMayChange()
     {
         using var f = new CacheFixture();

@@ -37,6 +37,12 @@ internal static partial class CacheKeys
         }
 
         w.Bool(19, o.AllowMultipleToolCalls ?? true);
+        if (o.RawRepresentationFactory is not null)
+        {
+            // The caller's description of what the factory sets (the request is not cacheable without one).
+            w.String(33, o.GetCacheRawRepresentationKey());
+        }
+
         if (o.StopSequences is { } stops)
         {
             for (var i = 0; i < stops.Count; i++)
@@ -91,6 +97,19 @@ internal static partial class CacheKeys
                 w.String(28, tool.Name);
                 w.String(29, tool.Description);
                 w.Bytes(30, Digest(declaration));
+                if (tool.AdditionalProperties is { Count: > 0 } toolProps)
+                {
+                    // They reach the provider ("strictJsonSchema" constrains the arguments). Written only when present,
+                    // so the keys of tools without any are unchanged.
+                    foreach (var (key, value) in toolProps)
+                    {
+                        w.String(34, key);
+                        if (!Value(w, value))
+                        {
+                            return false;
+                        }
+                    }
+                }
             }
         }
 
@@ -126,10 +145,22 @@ internal static partial class CacheKeys
                     break;
                 case TextReasoningContent reasoning:
                     Text(w, 43, reasoning.Text);
+                    if (reasoning.ProtectedData is { } sealedReasoning)
+                    {
+                        // Encrypted or redacted reasoning goes back to the provider, which reasons on from it.
+                        w.String(52, sealedReasoning);
+                    }
+
                     break;
                 case DataContent data:
                     w.String(44, data.MediaType);
                     w.Digest(45, data.Data.Span);
+                    if (data.Name is { } fileName)
+                    {
+                        // Sent with the bytes (a file's name, an attachment's display name).
+                        w.String(53, fileName);
+                    }
+
                     break;
                 case UriContent uri:
                     w.String(46, uri.MediaType);

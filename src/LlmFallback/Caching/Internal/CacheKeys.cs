@@ -76,9 +76,14 @@ internal static partial class CacheKeys
         return new(key, partition, prompt, route, ns);
     }
 
-    /// <summary>Requests whose answer depends on server-side state are never cached.</summary>
+    /// <summary>
+    /// Requests whose answer depends on server-side state are never cached, nor are requests with a
+    /// <see cref="ChatOptions.RawRepresentationFactory"/> (a delegate: what it sets on the provider's request cannot be
+    /// keyed) unless the caller described it with <c>WithCacheRawRepresentationKey</c>.
+    /// </summary>
     private static bool IsCacheableRequest(ChatOptions? options) =>
-        options is null || (options.ConversationId is null && options.ContinuationToken is null && options.AllowBackgroundResponses != true);
+        options is null || (options.ConversationId is null && options.ContinuationToken is null && options.AllowBackgroundResponses != true
+            && (options.RawRepresentationFactory is null || options.GetCacheRawRepresentationKey() is not null));
 
     private static void WriteScope(KeyWriter writer, ChatOptions? options, LlmCacheScope scope)
     {

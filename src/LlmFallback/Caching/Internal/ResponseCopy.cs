@@ -4,8 +4,9 @@ namespace LlmFallback;
 
 /// <summary>
 /// Copies answers into and out of the cache, so neither the stored entry nor another caller's answer is ever changed
-/// by a caller (outer stages annotate and rewrite what they receive). Text contents are copied; other contents,
-/// which no stage rewrites, are shared.
+/// by a caller (outer stages annotate and rewrite what they receive). Text contents and function calls (which
+/// <c>FunctionInvokingChatClient</c> marks <see cref="FunctionCallContent.InformationalOnly"/> once it has run them)
+/// are copied; other contents, which no stage rewrites, are shared.
 /// </summary>
 internal static class ResponseCopy
 {
@@ -58,6 +59,13 @@ internal static class ResponseCopy
             {
                 TextContent text => new TextContent(text.Text) { AdditionalProperties = Properties(text.AdditionalProperties, forStore) },
                 TextReasoningContent reasoning => new TextReasoningContent(reasoning.Text) { ProtectedData = reasoning.ProtectedData },
+                FunctionCallContent call => new FunctionCallContent(call.CallId, call.Name, call.Arguments is { } args ? new Dictionary<string, object?>(args) : null)
+                {
+                    InformationalOnly = call.InformationalOnly,
+                    Exception = call.Exception,
+                    Annotations = call.Annotations,
+                    AdditionalProperties = Properties(call.AdditionalProperties, forStore),
+                },
                 _ => content,
             });
         }
