@@ -51,16 +51,23 @@ public sealed partial class LlmCachingChatClient
             return new(null, false, request, ttl, query, noStore, null);
         }
 
-        if (!_flights.TryLead(key, out var flight))
+        InFlightCalls.Flight? flight;
+        while (!_flights.TryLead(key, out flight))
         {
-            if (await flight.WaitAsync(cancellationToken).ConfigureAwait(false) is { } shared)
+            var outcome = await flight.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (outcome.Entry is { } shared)
             {
                 CacheMetrics.Request("coalesced", "exact");
                 return Hit(shared, key, LlmCacheKind.Exact, null, request, messages, options);
             }
 
-            CacheMetrics.Request("miss", "none");
-            return new(null, false, request, ttl, query, false, null);
+            if (!outcome.LeaderGaveUp)
+            {
+                CacheMetrics.Request("miss", "none");
+                return new(null, false, request, ttl, query, false, null);
+            }
+
+            // The leader's caller gave up before an answer: lead the call, or wait for whoever does.
         }
 
         try
@@ -74,12 +81,25 @@ public sealed partial class LlmCachingChatClient
         }
         catch
         {
-            flight.Complete(null);
+            EndFlight(flight, null, cancellationToken);
             throw;
         }
 
         CacheMetrics.Request("miss", "none");
         return new(null, false, request, ttl, query, false, flight);
+    }
+
+    /// <summary>Ends a led flight: with the stored entry, or, when the caller gave up before an answer, handing the lead on.</summary>
+    private static void EndFlight(InFlightCalls.Flight? flight, CachedChatEntry? stored, CancellationToken cancellationToken, bool stoppedReading = false)
+    {
+        if (stored is null && (stoppedReading || cancellationToken.IsCancellationRequested))
+        {
+            flight?.GiveUp();
+        }
+        else
+        {
+            flight?.Complete(stored);
+        }
     }
 
     /// <summary>A hit on the entry stored under <paramref name="servedKey"/> (for a semantic hit, another prompt's key: the one a later eviction must remove).</summary>

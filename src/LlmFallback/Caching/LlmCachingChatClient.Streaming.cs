@@ -34,13 +34,16 @@ public sealed partial class LlmCachingChatClient
         var updates = lookup.NoStore ? null : new List<ChatResponseUpdate>();
         var contents = lookup.NoStore ? null : new List<List<AIContent>>();
         CachedChatEntry? stored = null;
+        var handedOut = false;
         try
         {
             await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
             {
                 updates?.Add(update);
                 contents?.Add(ResponseCopy.Contents(update.Contents));
+                handedOut = true;
                 yield return update;
+                handedOut = false;
             }
 
             // Reached only when the caller asked for more after the last update: a caller (or an outer stage such as
@@ -52,7 +55,8 @@ public sealed partial class LlmCachingChatClient
         }
         finally
         {
-            lookup.Flight?.Complete(stored);
+            // Ended while the caller held an update: it stopped reading, so nothing is known about the answer.
+            EndFlight(lookup.Flight, stored, cancellationToken, stoppedReading: handedOut);
         }
     }
 

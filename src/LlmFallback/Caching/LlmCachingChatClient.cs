@@ -63,6 +63,9 @@ public sealed partial class LlmCachingChatClient : DelegatingChatClient
         _stores = new CacheStores(cache, _semantic);
     }
 
+    /// <summary>Gets the identical calls in flight (tests wait for requests to be parked on a leader).</summary>
+    internal InFlightCalls Flights => _flights;
+
     /// <inheritdoc/>
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -91,7 +94,7 @@ public sealed partial class LlmCachingChatClient : DelegatingChatClient
         }
         finally
         {
-            lookup.Flight?.Complete(stored);
+            EndFlight(lookup.Flight, stored, cancellationToken);
         }
     }
 

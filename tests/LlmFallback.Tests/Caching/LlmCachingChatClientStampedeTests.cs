@@ -79,6 +79,51 @@ public sealed class LlmCachingChatClientStampedeTests
         Assert.Equal(1, f.Upstream.Calls);
     }
 
+    [Fact]
+    public async Task GetResponseAsync_LeadersCallerCancels_OneWaiterLeadsAndTheOthersShareItsAnswer()
+    {
+        using var f = new CacheFixture();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        f.Upstream.Gate = release.Task;
+        using var client = f.Client();
+        using var leaderCancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        var leader = client.GetResponseAsync("q", cancellationToken: leaderCancel.Token);
+        await WaitUntil(() => f.Upstream.Calls >= 1);
+        var waiters = Enumerable.Range(0, 5).Select(_ => client.GetResponseAsync("q", cancellationToken: Ct)).ToArray();
+        await WaitUntil(() => client.Flights.Waiting == 5);
+        await leaderCancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => leader);
+        await WaitUntil(() => f.Upstream.Calls >= 2);
+        release.SetResult();
+
+        var answers = await Task.WhenAll(waiters).WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.Equal(2, f.Upstream.Calls);
+        Assert.All(answers, a => Assert.Equal("answer 2", a.Text));
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_LeaderStopsReading_OneWaiterLeadsAndTheOthersShareItsAnswer()
+    {
+        using var f = new CacheFixture();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        f.Upstream.Gate = release.Task;
+        using var client = f.Client();
+
+        var leader = client.GetStreamingResponseAsync("q", cancellationToken: Ct).GetAsyncEnumerator(Ct);
+        var first = leader.MoveNextAsync();
+        await WaitUntil(() => f.Upstream.Calls >= 1);
+        var waiters = Enumerable.Range(0, 5).Select(_ => client.GetStreamingResponseAsync("q", cancellationToken: Ct).ToChatResponseAsync(Ct)).ToArray();
+        await WaitUntil(() => client.Flights.Waiting == 5);
+        release.SetResult();
+        Assert.True(await first);
+        await leader.DisposeAsync();
+
+        var answers = await Task.WhenAll(waiters).WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.Equal(2, f.Upstream.Calls);
+        Assert.All(answers, a => Assert.Equal("answer 2", a.Text));
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
