@@ -79,11 +79,15 @@ public sealed partial class InMemoryCostLedger
         public long Unpriced;
         public long Estimated;
 
-        public void Add(ConcurrentDictionary<long, CostBucket> buckets, long index)
+        /// <summary>Adds the buckets from index <paramref name="first"/> that start before <paramref name="untilTicks"/>.</summary>
+        public void Add(ConcurrentDictionary<long, CostBucket> buckets, long first, long ticksPerBucket, long untilTicks)
         {
-            if (buckets.TryGetValue(index, out var bucket))
+            foreach (var (index, bucket) in buckets)
             {
-                bucket.AddTo(ref this);
+                if (index >= first && index * ticksPerBucket < untilTicks)
+                {
+                    bucket.AddTo(ref this);
+                }
             }
         }
 

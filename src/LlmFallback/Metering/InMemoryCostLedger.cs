@@ -72,21 +72,17 @@ public sealed partial class InMemoryCostLedger : ICostLedger
             return new(default(LlmCostTotals));
         }
 
+        // The buckets that exist are summed (at most 48 hours, or the retention in days), not every index of the
+        // period: "since X" with until = DateTimeOffset.MaxValue would otherwise be ~88 million hourly look-ups.
         var firstHourly = (_time.GetUtcNow().UtcTicks / TicksPerHour) - HourlyBuckets + 1;
         var sum = new CostSum();
         if (since.UtcTicks / TicksPerHour >= firstHourly)
         {
-            for (var h = since.UtcTicks / TicksPerHour; h * TicksPerHour < until.UtcTicks; h++)
-            {
-                sum.Add(series.Hours, h);
-            }
+            sum.Add(series.Hours, since.UtcTicks / TicksPerHour, TicksPerHour, until.UtcTicks);
         }
         else
         {
-            for (var d = since.UtcTicks / TicksPerDay; d * TicksPerDay < until.UtcTicks; d++)
-            {
-                sum.Add(series.Days, d);
-            }
+            sum.Add(series.Days, since.UtcTicks / TicksPerDay, TicksPerDay, until.UtcTicks);
         }
 
         return new(sum.ToTotals());
