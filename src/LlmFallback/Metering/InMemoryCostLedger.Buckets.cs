@@ -5,11 +5,46 @@ namespace LlmFallback;
 public sealed partial class InMemoryCostLedger
 {
     /// <summary>One key's buckets, by hour index and by day index since the epoch (UTC).</summary>
+    /// <remarks>
+    /// Calls add to it between <see cref="TryEnter"/> and <see cref="Exit"/>; the sweep takes it out of the ledger only
+    /// once retired, which no call is inside and none can enter, so no call lands in a series that is gone.
+    /// </remarks>
     private sealed class CostSeries
     {
+        private const int Retired = -1;
+
+        private int _state;
+
         public ConcurrentDictionary<long, CostBucket> Hours { get; } = new();
 
         public ConcurrentDictionary<long, CostBucket> Days { get; } = new();
+
+        public bool IsEmpty => Days.IsEmpty && Hours.IsEmpty;
+
+        /// <summary>Counts a call in, unless the series is retired (then the caller looks the key up again).</summary>
+        public bool TryEnter()
+        {
+            var state = Volatile.Read(ref _state);
+            while (state != Retired)
+            {
+                var seen = Interlocked.CompareExchange(ref _state, state + 1, state);
+                if (seen == state)
+                {
+                    return true;
+                }
+
+                state = seen;
+            }
+
+            return false;
+        }
+
+        public void Exit() => Interlocked.Decrement(ref _state);
+
+        public bool TryRetire() => Interlocked.CompareExchange(ref _state, Retired, 0) == 0;
+
+        /// <summary>Puts back a retired series a call finished in before it was retired; no call changes a retired state.</summary>
+        public void Unretire() => Volatile.Write(ref _state, 0);
     }
 
     /// <summary>Totals of one period; updated with interlocked adds, costs in nano-dollars.</summary>
@@ -79,11 +114,15 @@ public sealed partial class InMemoryCostLedger
         public long Unpriced;
         public long Estimated;
 
-        public void Add(ConcurrentDictionary<long, CostBucket> buckets, long index)
+        /// <summary>Adds the buckets from index <paramref name="first"/> that start before <paramref name="untilTicks"/>.</summary>
+        public void Add(ConcurrentDictionary<long, CostBucket> buckets, long first, long ticksPerBucket, long untilTicks)
         {
-            if (buckets.TryGetValue(index, out var bucket))
+            foreach (var (index, bucket) in buckets)
             {
-                bucket.AddTo(ref this);
+                if (index >= first && index * ticksPerBucket < untilTicks)
+                {
+                    bucket.AddTo(ref this);
+                }
             }
         }
 

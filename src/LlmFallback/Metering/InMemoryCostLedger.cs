@@ -40,6 +40,22 @@ public sealed partial class InMemoryCostLedger : ICostLedger
         _retentionDays = (int)Math.Ceiling(keep.TotalDays);
     }
 
+    /// <summary>Where a recorder and a sweep can interleave (for tests).</summary>
+    internal enum Interleaving
+    {
+        /// <summary>A recorder holds a key's series and has not entered it.</summary>
+        SeriesFound,
+
+        /// <summary>A recorder has entered a key's series and not yet added to it.</summary>
+        SeriesEntered,
+
+        /// <summary>A sweep found a series empty and has not yet retired it.</summary>
+        SweepFoundEmpty,
+    }
+
+    /// <summary>Gets or sets what to run at each <see cref="Interleaving"/> point, with the series' dimension (for tests).</summary>
+    internal Action<Interleaving, LlmCostDimension>? Interleave { get; set; }
+
     /// <inheritdoc />
     public void Record(in LlmCostEntry entry)
     {
@@ -72,21 +88,17 @@ public sealed partial class InMemoryCostLedger : ICostLedger
             return new(default(LlmCostTotals));
         }
 
+        // The buckets that exist are summed (at most 48 hours, or the retention in days), not every index of the
+        // period: "since X" with until = DateTimeOffset.MaxValue would otherwise be ~88 million hourly look-ups.
         var firstHourly = (_time.GetUtcNow().UtcTicks / TicksPerHour) - HourlyBuckets + 1;
         var sum = new CostSum();
         if (since.UtcTicks / TicksPerHour >= firstHourly)
         {
-            for (var h = since.UtcTicks / TicksPerHour; h * TicksPerHour < until.UtcTicks; h++)
-            {
-                sum.Add(series.Hours, h);
-            }
+            sum.Add(series.Hours, since.UtcTicks / TicksPerHour, TicksPerHour, until.UtcTicks);
         }
         else
         {
-            for (var d = since.UtcTicks / TicksPerDay; d * TicksPerDay < until.UtcTicks; d++)
-            {
-                sum.Add(series.Days, d);
-            }
+            sum.Add(series.Days, since.UtcTicks / TicksPerDay, TicksPerDay, until.UtcTicks);
         }
 
         return new(sum.ToTotals());
@@ -120,9 +132,23 @@ public sealed partial class InMemoryCostLedger : ICostLedger
             return;
         }
 
-        var series = _series.GetOrAdd((dimension, key), static _ => new CostSeries());
-        series.Hours.GetOrAdd(hour, static _ => new CostBucket()).Add(in entry, cost, saved);
-        series.Days.GetOrAdd(day, static _ => new CostBucket()).Add(in entry, cost, saved);
+        var spin = default(SpinWait);
+        while (true)
+        {
+            var series = _series.GetOrAdd((dimension, key), static _ => new CostSeries());
+            Interleave?.Invoke(Interleaving.SeriesFound, dimension);
+            if (series.TryEnter())
+            {
+                Interleave?.Invoke(Interleaving.SeriesEntered, dimension);
+                series.Hours.GetOrAdd(hour, static _ => new CostBucket()).Add(in entry, cost, saved);
+                series.Days.GetOrAdd(day, static _ => new CostBucket()).Add(in entry, cost, saved);
+                series.Exit();
+                return;
+            }
+
+            // A sweep retired this series as idle and is taking it out (or, if a call landed in it, putting it back).
+            spin.SpinOnce();
+        }
     }
 
     private void Sweep(long nowHour)
@@ -147,9 +173,22 @@ public sealed partial class InMemoryCostLedger : ICostLedger
                 }
             }
 
-            if (series.Days.IsEmpty && series.Hours.IsEmpty)
+            // A new key's series is empty until its first call adds to it: only a series no call is inside is retired,
+            // and one that a call finished in since the check above is put back.
+            if (series.IsEmpty)
             {
-                _series.TryRemove(key, out _);
+                Interleave?.Invoke(Interleaving.SweepFoundEmpty, key.Item1);
+                if (series.TryRetire())
+                {
+                    if (series.IsEmpty)
+                    {
+                        _series.TryRemove(new KeyValuePair<(LlmCostDimension, string), CostSeries>(key, series));
+                    }
+                    else
+                    {
+                        series.Unretire();
+                    }
+                }
             }
         }
     }

@@ -3,7 +3,7 @@ using static LlmFallback.Tests.Metering.MeteringTestKit;
 
 namespace LlmFallback.Tests.Metering;
 
-public sealed class InMemoryCostLedgerTests
+public sealed partial class InMemoryCostLedgerTests
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 3, 10, 30, 0, TimeSpan.Zero));
 
